@@ -1,0 +1,64 @@
+# activ_bench: the two set-up commands are `make run` and `make test` (see README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FMNIST_DIR ?= /usr/share/datasets/fashion-mnist
+PRESET ?= fmnist-quick
+export OMP_NUM_THREADS ?= 2
+export MPLBACKEND ?= Agg
+
+.PHONY: install data run test export check-sync nbtest pytest clean-nbs docs bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Fashion-MNIST, the offline default data set: Debian's package where apt is available,
+# otherwise activ_bench downloads it on first use (or reads the folder you point it at).
+data:
+	@if [ -f $(FMNIST_DIR)/train-images-idx3-ubyte.gz ]; then echo "Fashion-MNIST found in $(FMNIST_DIR)"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist) || echo "apt could not install dataset-fashion-mnist"; \
+	else echo "Fashion-MNIST not in $(FMNIST_DIR) and apt unavailable: activ_bench will download it on first use"; fi
+
+run: install data
+	$(BIN)/activ-bench run --preset $(PRESET)
+	$(BIN)/activ-bench report
+
+export: install
+	$(BIN)/nbdev-export
+
+# the package must be exactly what the notebooks export
+check-sync: export
+	$(BIN)/python -m activ_bench.docs readme
+	@if [ -n "$$(git status --porcelain -- activ_bench README.md)" ]; then \
+	  echo "nbdev-export or the README build changed files: notebooks and package/README disagree"; \
+	  git status --porcelain -- activ_bench README.md; git --no-pager diff --stat -- activ_bench README.md; exit 1; \
+	else echo "activ_bench/ and README.md are in sync with nbs/"; fi
+
+nbtest: install data
+	$(BIN)/nbdev-test --n-workers 2 --timing
+
+pytest: install data
+	$(BIN)/python -m pytest -q tests
+
+test: check-sync nbtest pytest
+
+clean-nbs: install
+	$(BIN)/nbdev-clean
+
+# HTML docs rendered from the notebooks without Quarto (see nbs/index.ipynb)
+docs: install
+	$(BIN)/python -m activ_bench.docs
+
+bench: install data
+	$(BIN)/python benchmarks/act_throughput.py
+
+clean:
+	rm -rf _docs _proc .pytest_cache
