@@ -46,7 +46,7 @@ nbtest: install data
 	$(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: install data
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -rs tests
 
 test: check-sync nbtest pytest
 
