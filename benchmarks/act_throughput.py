@@ -1,0 +1,93 @@
+#!/usr/bin/env python
+"""Training throughput and activation memory of every activation in the same model, as ratios to ReLU.
+
+All activations are measured in one process, interleaved round by round (so drift in machine load hits all of
+them alike); the figure for each is the median over rounds. Prints a Markdown table.
+
+    python benchmarks/act_throughput.py                       # CPU: xresnet18, half width, 64 px
+    python benchmarks/act_throughput.py --device cuda --size 128 --bs 128 --widen 1   # on a GPU
+"""
+import argparse, statistics, time
+import torch, torch.nn as nn, torch.nn.functional as F
+from activ_bench.activations import list_acts
+from activ_bench.train import build_model, ARCHS
+
+
+def saved_activation_bytes(model, x):
+    "Bytes autograd keeps for the backward of one forward pass (distinct tensors counted once)."
+    seen = {}
+    def pack(t):
+        seen[(t.data_ptr(), t.dtype, tuple(t.shape))] = t.numel() * t.element_size()
+        return t
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t): model(x)
+    return sum(seen.values())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--arch', default='xresnet18', choices=ARCHS)
+    ap.add_argument('--widen', type=float, default=.5)
+    ap.add_argument('--size', type=int, default=64)
+    ap.add_argument('--bs', type=int, default=32)
+    ap.add_argument('--steps', type=int, default=4, help='timed training steps per activation per round')
+    ap.add_argument('--rounds', type=int, default=3)
+    ap.add_argument('--acts', default='all', help="comma list of registry names, or 'all'")
+    ap.add_argument('--device', default='auto', help="'cpu', 'cuda' or 'auto'")
+    a = ap.parse_args()
+    dev = torch.device('cuda' if a.device == 'auto' and torch.cuda.is_available() else ('cpu' if a.device == 'auto' else a.device))
+    acts = list_acts() if a.acts == 'all' else [s.strip() for s in a.acts.split(',')]
+    if 'relu' not in acts: acts = ['relu', *acts]
+    amp = dict(device_type='cuda', dtype=torch.bfloat16) if dev.type == 'cuda' else None
+    torch.manual_seed(0)
+    x = torch.randn(a.bs, 3, a.size, a.size, device=dev)
+    y = torch.randint(0, 10, (a.bs,), device=dev)
+    if dev.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
+
+    setups = {}
+    for n in acts:
+        m = build_model(a.arch, n, n_out=10, widen=a.widen).to(dev)
+        if dev.type == 'cuda': m = m.to(memory_format=torch.channels_last)
+        setups[n] = (m, torch.optim.SGD(m.parameters(), lr=1e-3, momentum=.9))
+
+    def step(m, opt):
+        if amp:
+            with torch.autocast(**amp): loss = F.cross_entropy(m(x), y)
+        else: loss = F.cross_entropy(m(x), y)
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+
+    def sync():
+        if dev.type == 'cuda': torch.cuda.synchronize()
+
+    for m, opt in setups.values(): step(m, opt)  # warm-up (allocator, kernels, lazy init)
+    times = {n: [] for n in acts}
+    for r in range(a.rounds):
+        for n in acts:
+            m, opt = setups[n]
+            sync(); t = time.perf_counter()
+            for _ in range(a.steps): step(m, opt)
+            sync(); times[n].append((time.perf_counter() - t) / a.steps)
+
+    rows = {}
+    for n in acts:
+        m, opt = setups[n]
+        ips = a.bs / statistics.median(times[n])
+        saved = saved_activation_bytes(m, x) / 2**20
+        peak = None
+        if dev.type == 'cuda':
+            torch.cuda.reset_peak_memory_stats(); step(m, opt); sync()
+            peak = torch.cuda.max_memory_allocated() / 2**20
+        rows[n] = (ips, saved, peak, sum(p.numel() for p in m.parameters()))
+
+    base = rows['relu']
+    name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
+    print(f"# {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, {a.steps} steps x {a.rounds} rounds (median), {name}, "
+          f"torch {torch.__version__}{', bf16 autocast, channels_last' if amp else ', fp32'}\n")
+    print("| activation | images/s | vs ReLU | saved for backward (MiB) | vs ReLU |" + (" peak GPU mem (MiB) | vs ReLU |" if dev.type == 'cuda' else '') + " params |")
+    print("|---|---:|---:|---:|---:|" + ("---:|---:|" if dev.type == 'cuda' else '') + "---:|")
+    for n, (ips, saved, peak, npar) in rows.items():
+        mem = f" {peak:.0f} | {peak / base[2]:.2f} |" if peak is not None else ''
+        print(f"| {n} | {ips:.1f} | {ips / base[0]:.2f} | {saved:.1f} | {saved / base[1]:.2f} |{mem} {npar:,} |")
+
+
+if __name__ == '__main__':
+    main()
