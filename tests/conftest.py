@@ -1,0 +1,41 @@
+import os, sys, sqlite3, subprocess, json
+from pathlib import Path
+import pytest
+
+TESTS = Path(__file__).parent
+ROOT = TESTS.parent
+FAKE = 'fake_train:train'
+
+
+def cli_env():
+    "Environment for a CLI subprocess: tests/ importable (for fake_train), one thread."
+    env = dict(os.environ, OMP_NUM_THREADS='1', MPLBACKEND='Agg')
+    env['PYTHONPATH'] = os.pathsep.join([str(TESTS), env.get('PYTHONPATH', '')]).rstrip(os.pathsep)
+    return env
+
+
+def activ_bench(*args, **kw):
+    "Run the console script (or `python -c` calling main if it is not installed)."
+    exe = Path(sys.executable).parent/'activ-bench'
+    cmd = [str(exe)] if exe.exists() else [sys.executable, '-c', 'import sys; from activ_bench.cli import main; sys.exit(main())']
+    return subprocess.run(cmd + [str(a) for a in args], env=cli_env(), capture_output=True, text=True, timeout=kw.pop('timeout', 120), **kw)
+
+
+def activ_bench_popen(*args, **kw):
+    exe = Path(sys.executable).parent/'activ-bench'
+    cmd = [str(exe)] if exe.exists() else [sys.executable, '-c', 'import sys; from activ_bench.cli import main; sys.exit(main())']
+    return subprocess.Popen(cmd + [str(a) for a in args], env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def rows(db):
+    "All rows of a store, read with plain sqlite3 (not through the code under test)."
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try: return [dict(r) for r in con.execute('SELECT * FROM runs')]
+    finally: con.close()
+
+
+def write_grid(path, **grid):
+    import yaml
+    Path(path).write_text(yaml.safe_dump(grid))
+    return path
