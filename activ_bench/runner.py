@@ -12,7 +12,7 @@ __all__ = ['DEFAULT_STORE', 'DEFAULT_TRAIN_FN', 'STATUSES', 'FINISHED', 'BACKEND
            'run_provenance', 'execute_run', 'visible_gpus', 'LocalExecutor', 'InlineExecutor', 'RayExecutor',
            'default_workers', 'run_grid', 'code_provenance_cached']
 
-# %% ../nbs/05_runner.ipynb #c54eae9b
+# %% ../nbs/05_runner.ipynb #13dd9061
 import os, sys, json, time, math, socket, signal, sqlite3, hashlib, platform, importlib, importlib.metadata
 import itertools, subprocess, traceback, dataclasses, uuid, copy, re, ctypes
 import multiprocessing as mp
@@ -24,14 +24,14 @@ import yaml
 from fastprogress.fastprogress import progress_bar
 from fastcore.basics import patch
 
-# %% ../nbs/05_runner.ipynb #fd28226e
+# %% ../nbs/05_runner.ipynb #fff5075f
 DEFAULT_STORE = 'results/activ_bench.db' # where `run_grid` and `activ-bench run` keep results
 DEFAULT_TRAIN_FN = 'activ_bench.train:train' # the training function, as 'module:function'
 STATUSES = ('pending', 'running', 'done', 'diverged', 'failed')
 FINISHED = ('done', 'diverged') # a run in one of these states is never run again
 BACKENDS = ('local', 'inline', 'ray')
 
-# %% ../nbs/05_runner.ipynb #c4129081
+# %% ../nbs/05_runner.ipynb #2b78fc7a
 def load_train_fn(spec:str|Callable=DEFAULT_TRAIN_FN, # 'module:function', or the function itself
                  ) -> tuple: # (function, the `TrainConfig` class of its module or None)
     "Import the training function named by `spec` and the `TrainConfig` dataclass its module defines."
@@ -47,11 +47,11 @@ def load_train_fn(spec:str|Callable=DEFAULT_TRAIN_FN, # 'module:function', or th
     if not callable(fn): raise ValueError(f"train_fn {spec!r}: module {mod_name!r} has no function {fn_name!r}")
     return fn, getattr(mod, 'TrainConfig', None)
 
-# %% ../nbs/05_runner.ipynb #513f3f85
+# %% ../nbs/05_runner.ipynb #c6880c44
 LEADERBOARD_RECIPE = dict(arch='xresnet50', opt='ranger', lr=8e-3, mom=.95, sqr_mom=.99, eps=1e-6, bs=64,
                           sched='flat_cos', pct_start=.72, mixup=0., size=128, seeds=5)
 
-FMNIST_QUICK = dict(dataset='fmnist', act='all', seeds=2, epochs=1, size=28, arch='xresnet18', width=.25,
+FMNIST_QUICK = dict(dataset='fmnist', act='all', seeds=3, epochs=2, size=28, arch='xresnet18', width=.25,
                     max_items=4000, bs=128, opt='ranger', lr=1e-2, sched='flat_cos', pct_start=.72,
                     mixup=0., precision='fp32')
 
@@ -66,13 +66,13 @@ PRESETS['fmnist-quick'] = dict(FMNIST_QUICK, description='offline smoke benchmar
                                'subset, narrow xresnet18, ~10 minutes on 2 CPU cores')
 DEFAULT_PRESET = 'fmnist-quick'
 
-# %% ../nbs/05_runner.ipynb #a15f2921
+# %% ../nbs/05_runner.ipynb #ea2f32d8
 def get_preset(name:str) -> dict:
     "A copy of the grid of preset `name`."
     if name not in PRESETS: raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
     return copy.deepcopy(PRESETS[name]) | {'name': name}
 
-# %% ../nbs/05_runner.ipynb #081d11ae
+# %% ../nbs/05_runner.ipynb #7d692968
 LABEL_KEYS = ('name', 'description', 'preset')
 _NUMBER = re.compile(r'^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$')
 
@@ -105,7 +105,7 @@ def build_grid(preset:str|None=None, # preset to start from (a `preset:` key in 
     grid.setdefault('name', name or 'custom')
     return {k: (v if k in LABEL_KEYS else _coerce(v)) for k, v in grid.items()}
 
-# %% ../nbs/05_runner.ipynb #d80c5146
+# %% ../nbs/05_runner.ipynb #8bed5e18
 def make_config(d:dict, # one run's settings
                 config_cls=None, # the `TrainConfig` dataclass; None keeps `d` as it is
                ) -> dict:
@@ -123,7 +123,7 @@ def make_config(d:dict, # one run's settings
     if callable(getattr(cfg, 'validate', None)): cfg.validate() # a bad value fails the grid now, not each run later
     return dataclasses.asdict(cfg)
 
-# %% ../nbs/05_runner.ipynb #4c70077c
+# %% ../nbs/05_runner.ipynb #c2e8f4fb
 KEY_IGNORES = ('workers', 'data_path') # config fields that do not change a run's result
 
 def _json_default(o):
@@ -138,7 +138,7 @@ def config_key(cfg:dict) -> str:
     d = {k: v for k, v in cfg.items() if k not in KEY_IGNORES}
     return hashlib.sha256(_dumps(d, sort_keys=True, separators=(',', ':')).encode()).hexdigest()[:20]
 
-# %% ../nbs/05_runner.ipynb #5e2480e3
+# %% ../nbs/05_runner.ipynb #3cb1a839
 def _as_list(v): return list(v) if isinstance(v, (list, tuple)) else [v]
 
 def _grid_seeds(v) -> list:
@@ -189,7 +189,7 @@ def expand_grid(grid:dict, # see above: act, seeds, and `TrainConfig` fields (li
                 configs.append(make_config(d, config_cls))
     return configs
 
-# %% ../nbs/05_runner.ipynb #7077b48c
+# %% ../nbs/05_runner.ipynb #5efeca26
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
   key TEXT PRIMARY KEY,
@@ -227,7 +227,7 @@ def new_owner() -> str:
     "A fresh owner id for a runner: 'host:pid:token'."
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
-# %% ../nbs/05_runner.ipynb #9efe6210
+# %% ../nbs/05_runner.ipynb #e133a54a
 def _num(v, typ=float):
     if v is None: return None
     v = typ(v)
@@ -270,7 +270,7 @@ class ResultsStore:
                 con.execute('ROLLBACK'); raise
             else: con.execute('COMMIT')
 
-# %% ../nbs/05_runner.ipynb #a4da48cc
+# %% ../nbs/05_runner.ipynb #718b1f77
 @patch
 def add(self:ResultsStore, configs:list, # full run configs, from `expand_grid`
          grid:str|None=None, # label of the grid they come from
@@ -288,7 +288,7 @@ def add(self:ResultsStore, configs:list, # full run configs, from `expand_grid`
                         'VALUES (?,?,?,?,?,?,?,?,?,?)', rows)
     return keys
 
-# %% ../nbs/05_runner.ipynb #2123e956
+# %% ../nbs/05_runner.ipynb #e8b66371
 @patch
 def claim(self:ResultsStore, keys:list, # the runs this runner may take, in the order to take them
            owner:str, # this runner's id, from `new_owner`
@@ -327,7 +327,7 @@ def reset_failed(self:ResultsStore, keys:list) -> int:
         return con.execute("UPDATE runs SET status='pending', error=NULL WHERE status='failed' "
                            "AND key IN (SELECT value FROM json_each(?))", (json.dumps(list(keys)),)).rowcount
 
-# %% ../nbs/05_runner.ipynb #860049da
+# %% ../nbs/05_runner.ipynb #833316e7
 MAX_ERROR_CHARS = 8000
 
 @patch
@@ -371,7 +371,7 @@ def counts(self:ResultsStore, keys:list|None=None) -> dict:
     with self._con() as con: got = dict(con.execute(q + ' GROUP BY status', args).fetchall())
     return {s: got.get(s, 0) for s in STATUSES}
 
-# %% ../nbs/05_runner.ipynb #759d3478
+# %% ../nbs/05_runner.ipynb #671b70aa
 DATASET_VERSIONS = {'fmnist': 'Fashion-MNIST (Xiao et al. 2017), 60k train / 10k test',
                     'imagenette': 'Imagenette v2 (imagenette2, 70/30 split, since Dec 2019)',
                     'imagewoof': 'Imagewoof v2 (imagewoof2, 70/30 split, since Dec 2019)'}
@@ -430,7 +430,7 @@ def run_provenance(config:dict, result:dict) -> dict:
                            path=None if path is None else str(path), fingerprint=path_fingerprint(path))
     return prov
 
-# %% ../nbs/05_runner.ipynb #29a134f9
+# %% ../nbs/05_runner.ipynb #b8298d5a
 RESULT_KEYS = ('status', 'error', 'history', 'accuracy', 'diverged_epoch', 'images_per_sec', 'peak_mem_mb', 'wall_time',
                'device', 'n_params', 'provenance') # what the store has columns for; other keys go into the provenance
 
@@ -459,7 +459,7 @@ def execute_run(train_fn:str|Callable, # 'module:function' or the function
     except Exception as e: res['provenance'] = {'error': repr(e)}
     return res
 
-# %% ../nbs/05_runner.ipynb #b912ec41
+# %% ../nbs/05_runner.ipynb #34be7182
 def _die_with_parent():
     "Linux: have the kernel SIGKILL this process when its parent dies."
     try: ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGKILL) # PR_SET_PDEATHSIG
@@ -492,7 +492,7 @@ def visible_gpus() -> list:
     ids = [g.strip() for g in env.split(',') if g.strip()] if env is not None else [str(i) for i in range(n)]
     return ids[:n]
 
-# %% ../nbs/05_runner.ipynb #91ad4edc
+# %% ../nbs/05_runner.ipynb #56e6fb65
 class LocalExecutor:
     "Runs each training in its own child process, at most `workers` at once."
     def __init__(self, train_fn:str, # 'module:function' (must be importable by the child)
@@ -551,7 +551,7 @@ class LocalExecutor:
             p.kill(); p.join(); recv.close(); self.free.append(slot)
         self.jobs = {}
 
-# %% ../nbs/05_runner.ipynb #b92f872f
+# %% ../nbs/05_runner.ipynb #38018e36
 class InlineExecutor:
     "Runs trainings one at a time in this process."
     def __init__(self, train_fn, config_cls=None): self.train_fn, self.config_cls, self.job = train_fn, config_cls, None
@@ -566,7 +566,7 @@ class InlineExecutor:
         return [(key, execute_run(self.train_fn, config, config_cls=self.config_cls))]
     def shutdown(self): self.job = None
 
-# %% ../nbs/05_runner.ipynb #cc7672af
+# %% ../nbs/05_runner.ipynb #8255a629
 def _import_ray():
     try: import ray
     except ImportError as e:
@@ -614,7 +614,7 @@ class RayExecutor:
             except Exception: pass
         self.jobs = {}
 
-# %% ../nbs/05_runner.ipynb #98f984fd
+# %% ../nbs/05_runner.ipynb #a919af9f
 def default_workers(backend:str='local') -> int:
     "One worker per visible GPU, else 1."
     return max(1, len(visible_gpus())) if backend == 'local' else 1
