@@ -42,8 +42,9 @@ check-sync: export
 	  git status --porcelain -- activ_bench README.md; git --no-pager diff --stat -- activ_bench README.md; exit 1; \
 	else echo "activ_bench/ and README.md are in sync with nbs/"; fi
 
+# two notebooks at once, one torch thread each (two threads each on two cores is many times slower)
 nbtest: install data
-	$(BIN)/nbdev-test --n-workers 2 --timing
+	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: install data
 	$(BIN)/python -m pytest -q -rs tests

@@ -11,7 +11,7 @@ __all__ = ['LEADERBOARD_SOURCE', 'LEADERBOARD', 'FASTAI_BASELINE_2020', 'FASTAI_
            'summarize', 'plot_curves', 'plot_accuracy', 'result_table', 'report_blocks', 'blocks_to_markdown',
            'blocks_to_html', 'write_report', 'show_report']
 
-# %% ../nbs/06_report.ipynb #6834bcdf
+# %% ../nbs/06_report.ipynb #6be9f501
 import math, json, html, hashlib, re, time, warnings, datetime
 from pathlib import Path
 import numpy as np
@@ -19,7 +19,7 @@ import scipy.stats
 from matplotlib.figure import Figure
 from .runner import ResultsStore, DEFAULT_STORE, KEY_IGNORES, _dumps
 
-# %% ../nbs/06_report.ipynb #c6ccf09b
+# %% ../nbs/06_report.ipynb #003e9570
 LEADERBOARD_SOURCE = dict(
     repo='https://github.com/fastai/imagenette', file='README.md', commit='ba8db39', date='2022-09',
     data='v2 data sets (imagenette2, imagewoof2: 70/30 split, since December 2019)', unit='top-1 accuracy, %',
@@ -56,7 +56,7 @@ def leaderboard_entry(dataset:str, size:int, epochs:int) -> tuple|None:
     "(accuracy %, runs averaged) of the leaderboard for this setting, or None if it has no entry."
     return LEADERBOARD.get((dataset, size, epochs))
 
-# %% ../nbs/06_report.ipynb #a0121a6c
+# %% ../nbs/06_report.ipynb #44d2ead6
 def mean_ci(xs, # a sample
             conf:float=.95) -> dict:
     "n, mean, std (ddof 1) and the t-based `conf` interval of the mean (NaN where n is too small)."
@@ -69,7 +69,7 @@ def mean_ci(xs, # a sample
     h = float(scipy.stats.t.ppf((1 + conf) / 2, n - 1)) * s / math.sqrt(n)
     return dict(n=n, mean=m, std=s, lo=m - h, hi=m + h)
 
-# %% ../nbs/06_report.ipynb #3331b609
+# %% ../nbs/06_report.ipynb #afc4f149
 def bootstrap_ci(xs, # a sample (here: paired differences)
                  conf:float=.95, n_boot:int=10_000, seed:int=0) -> tuple:
     "Percentile bootstrap `conf` interval of the mean of `xs`."
@@ -80,7 +80,7 @@ def bootstrap_ci(xs, # a sample (here: paired differences)
     a = (1 - conf) / 2
     return (float(np.quantile(means, a)), float(np.quantile(means, 1 - a)))
 
-# %% ../nbs/06_report.ipynb #a9a200f8
+# %% ../nbs/06_report.ipynb #588cdaae
 MIN_PAIRS = 3
 
 def paired_comparison(a, # accuracies of the activation, one per seed
@@ -89,7 +89,11 @@ def paired_comparison(a, # accuracies of the activation, one per seed
     "Mean difference a-b with its bootstrap CI, Wilcoxon signed-rank and paired t-test p-values."
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if a.shape != b.shape: raise ValueError(f"paired samples must have the same length, got {len(a)} and {len(b)}")
+    # Accuracies are float32 fractions of a finite validation set (often x100): differences within float32's
+    # precision of the values are rounding noise, and left in they make identical differences 'significant'.
     d = a - b
+    tol = 1e-5 * max(1., float(np.abs(a).max(initial=0)), float(np.abs(b).max(initial=0)))
+    d[np.abs(d) < tol] = 0.
     n = len(d)
     res = dict(n=n, diff=float(d.mean()) if n else math.nan, lo=math.nan, hi=math.nan, p_wilcoxon=None, p_ttest=None, note='')
     if n < MIN_PAIRS: return res | dict(note='too few seeds')
@@ -97,17 +101,17 @@ def paired_comparison(a, # accuracies of the activation, one per seed
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         res['p_wilcoxon'] = 1. if not np.any(d) else float(scipy.stats.wilcoxon(d).pvalue)
-        res['p_ttest'] = float(scipy.stats.ttest_rel(a, b).pvalue) if np.std(d) > 0 else None
+        res['p_ttest'] = float(scipy.stats.ttest_1samp(d, 0.).pvalue) if np.ptp(d) > tol else None
     if res['p_ttest'] is None: res['note'] = 'identical differences'
     return res
 
-# %% ../nbs/06_report.ipynb #3b24ca3f
+# %% ../nbs/06_report.ipynb #105715e9
 def backsteps(history:list|None) -> int:
     "Number of epochs whose validation accuracy is below the previous epoch's."
     accs = [h.get('accuracy') for h in history or [] if h.get('accuracy') is not None]
     return sum(b < a for a, b in zip(accs, accs[1:]))
 
-# %% ../nbs/06_report.ipynb #99e8a1e6
+# %% ../nbs/06_report.ipynb #7d189ea6
 SETTING_IGNORES = ('seed', 'act', 'act_kwargs') + tuple(KEY_IGNORES)
 
 def setting_of(cfg:dict) -> dict:
@@ -128,7 +132,7 @@ def setting_title(s:dict) -> str:
              s.get('arch'), s.get('opt'), f"lr {s['lr']:g}" if isinstance(s.get('lr'), (int, float)) else None]
     return ', '.join(str(p) for p in parts if p is not None)
 
-# %% ../nbs/06_report.ipynb #e7ede801
+# %% ../nbs/06_report.ipynb #1a7f8e01
 def _mean(xs):
     xs = [x for x in xs if x is not None]
     return float(np.mean(xs)) if xs else None
@@ -169,7 +173,7 @@ def summarize(runs:list, # rows from `ResultsStore.runs`
             rows.append(row)
     return rows
 
-# %% ../nbs/06_report.ipynb #752773ca
+# %% ../nbs/06_report.ipynb #1c5edd7d
 def _colors(labels):
     from matplotlib import colormaps
     cmap = colormaps['tab20' if len(labels) > 10 else 'tab10']
@@ -221,7 +225,7 @@ def plot_accuracy(runs:list, baseline:str='relu', leaderboard:float|None=None) -
     if baseline in by_act or leaderboard is not None: ax.legend(fontsize=7, loc='lower right')
     return fig
 
-# %% ../nbs/06_report.ipynb #c73912a2
+# %% ../nbs/06_report.ipynb #f0376ef5
 def _f(v, fmt='.2f', none='—'):
     return none if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, fmt)
 
@@ -251,7 +255,7 @@ def result_table(rows:list) -> list:
                     p_w, p_t, beat, _f(r['backsteps'], '.1f'), _f(r['images_per_sec'], '.0f'), _f(r['peak_mem_mb'], '.0f')])
     return out
 
-# %% ../nbs/06_report.ipynb #b8c7e3f9
+# %% ../nbs/06_report.ipynb #00a31c76
 def _method_text(baseline, conf, n_boot, seed):
     return (f"Accuracy is the final validation accuracy in %, over the runs that finished (diverged and failed runs are counted, "
             f"not averaged). The CI is t-based ({conf:.0%}). Δ is the mean difference with {baseline} over the same seeds and setting, "
@@ -271,7 +275,7 @@ def _provenance_lines(runs):
     return [f"git commit: {', '.join(commits) or 'unknown'}", f"devices: {', '.join(devices) or 'unknown'}",
             *[f"libraries: {l}" for l in libs], *[f"data: {d}" for d in data]]
 
-# %% ../nbs/06_report.ipynb #9acca54d
+# %% ../nbs/06_report.ipynb #06f5e99d
 def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_boot:int=10_000, seed:int=0,
                   store:str|None=None) -> list:
     "The report as blocks: ('h1'|'h2'|'h3'|'p'|'li', text), ('table', header, rows), ('img', file name, alt)."
@@ -313,7 +317,7 @@ def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_bo
                for ds in ('imagenette', 'imagewoof') for px in sizes]))
     return b
 
-# %% ../nbs/06_report.ipynb #3c486f79
+# %% ../nbs/06_report.ipynb #df6b94f5
 def blocks_to_markdown(blocks:list) -> str:
     "Markdown text of `blocks`."
     def cell(s): return str(s).replace('|', '\\|').replace('\n', ' ')
@@ -357,7 +361,7 @@ def blocks_to_html(blocks:list, title:str='activ_bench report') -> str:
     return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{e(title)}</title><style>{_CSS}</style></head>\n<body>\n'
             + '\n'.join(out) + '\n</body></html>\n')
 
-# %% ../nbs/06_report.ipynb #2cbde0a3
+# %% ../nbs/06_report.ipynb #d65f5965
 def write_report(store:str|Path=DEFAULT_STORE, # the results store to report on
                  out:str|Path='results', # folder for report.md, report.html and the PNGs
                  baseline:str='relu', conf:float=.95, n_boot:int=10_000, seed:int=0) -> Path:
