@@ -9,18 +9,8 @@ them alike); the figure for each is the median over rounds. Prints a Markdown ta
 """
 import argparse, statistics, time
 import torch, torch.nn as nn, torch.nn.functional as F
-from activ_bench.activations import list_acts
+from activ_bench.activations import list_acts, saved_bytes
 from activ_bench.train import build_model, ARCHS
-
-
-def saved_activation_bytes(model, x):
-    "Bytes autograd keeps for the backward of one forward pass (distinct tensors counted once)."
-    seen = {}
-    def pack(t):
-        seen[(t.data_ptr(), t.dtype, tuple(t.shape))] = t.numel() * t.element_size()
-        return t
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t): model(x)
-    return sum(seen.values())
 
 
 def main():
@@ -71,7 +61,7 @@ def main():
     for n in acts:
         m, opt = setups[n]
         ips = a.bs / statistics.median(times[n])
-        saved = saved_activation_bytes(m, x) / 2**20
+        saved = saved_bytes(m, x) / 2**20  # what autograd keeps for one forward
         peak = None
         if dev.type == 'cuda':
             torch.cuda.reset_peak_memory_stats(); step(m, opt); sync()
