@@ -6,7 +6,7 @@ Docs: https://activ-bench.github.io/activ_bench/data.html.md"""
 
 # %% ../nbs/12_data.ipynb #9801c054
 from __future__ import annotations
-import gzip, shutil, struct, tempfile, urllib.request, warnings
+import gzip, os, shutil, struct, tempfile, urllib.request, warnings
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
@@ -26,11 +26,11 @@ from fastcore.xtras import num_cpus
 
 # %% auto #0
 __all__ = ['DATASETS', 'LEADERBOARD_SIZES', 'DEFAULT_SIZES', 'IMAGENETTE_CLASSES', 'IMAGEWOOF_CLASSES', 'FMNIST_CLASSES',
-           'FMNIST_STATS', 'VALID_RESIZES', 'FMNIST_FILES', 'FMNIST_DIR', 'FMNIST_URL', 'check_dataset', 'check_size',
-           'imagenette_url', 'check_image_folder', 'CorruptImageError', 'open_image', 'verify_data',
-           'balanced_subsample', 'imagenette_block', 'imagenette_dls', 'download_fmnist', 'fmnist_path', 'read_idx',
-           'load_fmnist', 'TensorImageDataset', 'TensorBatchDL', 'GrayBatchTfm', 'fmnist_dls', 'get_dls',
-           'make_imagenette_like']
+           'FMNIST_STATS', 'DATA_ENV', 'DATA_DIRNAME', 'VALID_RESIZES', 'FMNIST_FILES', 'FMNIST_DIR', 'FMNIST_URL',
+           'check_dataset', 'check_size', 'data_dir', 'download_data', 'imagenette_url', 'check_image_folder',
+           'CorruptImageError', 'open_image', 'verify_data', 'balanced_subsample', 'imagenette_block', 'imagenette_dls',
+           'download_fmnist', 'fmnist_path', 'read_idx', 'load_fmnist', 'TensorImageDataset', 'TensorBatchDL',
+           'GrayBatchTfm', 'fmnist_dls', 'get_dls', 'make_imagenette_like']
 
 # %% ../nbs/12_data.ipynb #6f39bc8e
 DATASETS = ('imagenette', 'imagewoof', 'fmnist')
@@ -66,6 +66,27 @@ def check_size(size:int, # image side in pixels
     if dataset != 'fmnist' and size not in LEADERBOARD_SIZES:
         warnings.warn(f"size={size} is not a leaderboard size {LEADERBOARD_SIZES}: results are not comparable to the leaderboard")
     return size
+
+# %% ../nbs/12_data.ipynb #5750920e
+DATA_ENV = 'ACTIV_BENCH_DATA' # environment variable: the folder data sets are downloaded to and unpacked in
+DATA_DIRNAME = 'data' # its default name, at the project root
+
+def _checkout_root() -> Path|None:
+    "The source checkout this package is imported from (an editable install), if any"
+    root = Path(__file__).resolve().parent.parent if '__file__' in globals() else Path.cwd()
+    return root if (root/'pyproject.toml').is_file() and (root/'nbs').is_dir() else None
+
+def data_dir(path:Path|str|None=None) -> Path: # an explicit folder (None: `ACTIV_BENCH_DATA`, else the default)
+    "The absolute folder where data sets are downloaded and unpacked"
+    p = path or os.environ.get(DATA_ENV) or (_checkout_root() or Path.cwd())/DATA_DIRNAME
+    return Path(p).expanduser().absolute()
+
+# %% ../nbs/12_data.ipynb #015f6a98
+def download_data(url:str, # a fastai `URLs` entry
+                  root:Path|str|None=None): # see `data_dir`
+    "Download and unpack `url` into `data_dir(root)` with fastai's `untar_data`; returns the unpacked folder"
+    root = data_dir(root); root.mkdir(parents=True, exist_ok=True)
+    return untar_data(url, archive=root/'archive', data=root, base=str(root))
 
 # %% ../nbs/12_data.ipynb #3ee8ad8d
 def imagenette_url(dataset:str, # 'imagenette' or 'imagewoof'
@@ -173,7 +194,7 @@ def imagenette_dls(dataset:str='imagenette', # 'imagenette' or 'imagewoof'
                    size:int=128, # training image size
                    bs:int=64, # batch size
                    workers:int|None=None, # DataLoader processes (None: min(8, cpus))
-                   path:Path|str|None=None, # data folder (None: download with `untar_data`)
+                   path:Path|str|None=None, # data folder (None: `download_data` into `data_dir()`)
                    max_items:int|None=None, # keep at most this many images per split (class-balanced)
                    seed:int|None=None, # seed of the subsample (None: 0)
                    device=None, # where batches go (None: fastai's default device)
@@ -181,7 +202,7 @@ def imagenette_dls(dataset:str='imagenette', # 'imagenette' or 'imagewoof'
     "ImageNette/ImageWoof `DataLoaders` from `path` or fastai's download"
     dataset, bs = check_dataset(dataset), _check_pos_int('bs', bs)
     size = check_size(size, dataset)
-    if path is None: path = untar_data(imagenette_url(dataset, size))
+    if path is None: path = download_data(imagenette_url(dataset, size))
     path = Path(path)
     classes, files = check_image_folder(path)
     items = []
@@ -224,7 +245,7 @@ def download_fmnist(dest:Path|str): # folder to write the four .gz files to
 
 # %% ../nbs/12_data.ipynb #1e30f04f
 def fmnist_path(path:Path|str|None=None, # folder with the idx files (None: search the default places)
-                download:bool=True): # download into fastai's data folder when not found
+                download:bool=True): # download into `data_dir()/'fashion-mnist'` when not found
     "Folder holding the four Fashion-MNIST idx files"
     if path is not None:
         path = Path(path)
@@ -233,8 +254,10 @@ def fmnist_path(path:Path|str|None=None, # folder with the idx files (None: sear
             raise FileNotFoundError(f"Fashion-MNIST not found in {path}: expected the files {list(FMNIST_FILES.values())}")
         return download_fmnist(path)
     if _has_fmnist(FMNIST_DIR): return FMNIST_DIR
-    dest = fastai_path('data')/'fashion-mnist'
+    dest = data_dir()/'fashion-mnist'
     if _has_fmnist(dest): return dest
+    legacy = fastai_path('data')/'fashion-mnist'
+    if _has_fmnist(legacy): return legacy
     if not download:
         raise FileNotFoundError(f"Fashion-MNIST not found in {FMNIST_DIR} or {dest}: expected the files "
                                 f"{list(FMNIST_FILES.values())}; install the Debian package dataset-fashion-mnist, "
