@@ -11,8 +11,11 @@ __all__ = ['COMMANDS', 'USAGE', 'split_arg', 'seeds_arg', 'run', 'report', 'list
 import sys, os, io
 from contextlib import redirect_stdout, redirect_stderr
 from fastcore.script import call_parse, parse_cli, CliError
-from .runner import (DEFAULT_STORE, DEFAULT_TRAIN_FN, DEFAULT_PRESET, PRESETS, BACKENDS, build_grid,
-                                expand_grid, load_train_fn, run_grid, ResultsStore, config_key)
+from .runner import run_grid
+from .store import DEFAULT_STORE, open_store
+from .executors import DEFAULT_TRAIN_FN, BACKENDS, load_train_fn
+from .grid import (DEFAULT_PRESET, PRESETS, build_grid,
+                              expand_grid, config_key)
 
 # %% ../nbs/29_cli.ipynb #28d11993
 def split_arg(v:str|None, # a command-line value, maybe 'a,b,c'
@@ -87,7 +90,7 @@ def run(preset:str=None, # grid preset (`activ-bench list` shows them); default 
     print(f"grid {grid.get('name')!r}: {res['total']} runs: {done}; trained {res['ran']} now. Store: {store}")
     if res['failed']:
         keys = [config_key(c) for c in expand_grid(grid, load_train_fn(train_fn)[1], baseline)]
-        for r in ResultsStore(store).runs('failed', keys=keys):
+        for r in open_store(store).runs('failed', keys=keys):
             last = (r.get('error') or '').strip().splitlines()[-1:] or ['(no error text)']
             print(f"  failed: {r['config'].get('act')} seed {r['config'].get('seed')}: {last[0]}", file=sys.stderr)
         raise CliError(f"{res['failed']} run(s) failed; the other results are kept in {store}. "

@@ -17,7 +17,9 @@ from pathlib import Path
 import numpy as np
 import scipy.stats
 from matplotlib.figure import Figure
-from .runner import ResultsStore, DEFAULT_STORE, KEY_IGNORES, _dumps
+from .sqlite_store import ResultsStore
+from .store import DEFAULT_STORE
+from .grid import KEY_IGNORES, _dumps
 
 # %% ../nbs/27_report.ipynb #003e9570
 LEADERBOARD_SOURCE = dict(

@@ -3,7 +3,9 @@ import os, sys, time, signal, sqlite3, importlib.util
 from pathlib import Path
 import pytest
 from conftest import FAKE, TESTS, rows, write_grid, activ_bench, activ_bench_popen
-from activ_bench.runner import run_grid, ResultsStore, expand_grid, config_key
+from activ_bench.runner import run_grid
+from activ_bench.sqlite_store import ResultsStore
+from activ_bench.grid import expand_grid, config_key
 import fake_train
 
 
