@@ -6,17 +6,17 @@ Docs: https://activ-bench.github.io/activ_bench/activations.html.md"""
 
 # %% ../nbs/03_activations.ipynb #8f9c6116
 from __future__ import annotations
-import difflib, inspect, math
-from dataclasses import dataclass, field
+import math
 from functools import partial
 from typing import Callable
 import torch, torch.nn as nn, torch.nn.functional as F
+from .registry import (ActSpec, ACTS, ALIASES, ActModule, ActFactory, register_act, list_acts, act_spec,
+                                  get_act, act_factory, is_pointwise)
 
 # %% auto #0
-__all__ = ['ACTS', 'COMPOSED', 'SEED_SHIFTS', 'check_range', 'PointwiseFn', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish',
-           'FTSwishPlus', 'LiSHT', 'LightRelu', 'LearnedReluFn', 'LearnedRelu', 'FReLU', 'Mish', 'SiLU', 'GELU',
-           'PReLU', 'ActSpec', 'register_act', 'list_acts', 'act_spec', 'get_act', 'ActFactory', 'act_factory',
-           'saved_bytes', 'mean_shift_for', 'mean_shift_table', 'act_curves', 'plot_acts']
+__all__ = ['SEED_SHIFTS', 'check_range', 'PointwiseFn', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT',
+           'LightRelu', 'LearnedReluFn', 'LearnedRelu', 'FReLU', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes',
+           'gaussian_moments', 'mean_shift_for', 'mean_shift_table', 'act_curves', 'plot_acts']
 
 # %% ../nbs/03_activations.ipynb #0c832a17
 def check_range(name:str, # parameter name, used in the message
@@ -61,9 +61,11 @@ def _lisht_deriv(x):
     return t + x * (1 - t * t)
 
 # %% ../nbs/03_activations.ipynb #85b9ed16
-class ReLU(nn.ReLU):
+@register_act('relu', source='baseline')
+class ReLU(ActModule, nn.ReLU):
     "ReLU, the baseline: `max(x, 0)`."
-    def __init__(self): super().__init__(inplace=False)
+    def __init__(self, inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+        super().__init__(inplace=False)
 
 # %% ../nbs/03_activations.ipynb #32c8f58d
 def _grelu_fwd(x, leak, sub, maxv):
@@ -74,11 +76,13 @@ def _grelu_deriv(x, leak, sub, maxv):
     d = torch.where(x > 0, torch.ones_like(x), torch.full_like(x, leak))
     return d if maxv is None else torch.where(_grelu_fwd(x, leak, sub, None) <= maxv, d, torch.zeros_like(d))
 
-class GeneralRelu(nn.Module):
+@register_act('general_relu', source='fast.ai course, GeneralRelu', aliases=('grelu',))
+class GeneralRelu(ActModule):
     "`min(leaky_relu(x, leak) - sub, maxv)`; any of the three can be None."
     def __init__(self, leak:float|None=.1, # negative slope, in [0, 1]
                  sub:float|None=.4, # mean shift subtracted from the output
-                 maxv:float|None=6.): # clamp of the output, above `sub`
+                 maxv:float|None=6., # clamp of the output, above `sub`
+                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
         self.leak = check_range('leak', leak, 0, 1, allow_none=True, owner='GeneralRelu')
         self.sub = check_range('sub', sub, allow_none=True, owner='GeneralRelu')
@@ -93,10 +97,12 @@ class GeneralRelu(nn.Module):
     def extra_repr(self): return f"leak={self.leak}, sub={self.sub}, maxv={self.maxv}"
 
 # %% ../nbs/03_activations.ipynb #7b799647
-class TRelu(nn.Module):
+@register_act('trelu', source='runoff thread (Less Wright)')
+class TRelu(ActModule):
     "Thresholded ReLU: `relu(x) + threshold - mean_shift`."
     def __init__(self, threshold:float=-.25, # value of the output for x <= 0, before the shift
-                 mean_shift:float|None=-.03): # subtracted from the output (None: no shift)
+                 mean_shift:float|None=-.03, # subtracted from the output (None: no shift)
+                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
         self.threshold = check_range('threshold', threshold, owner='TRelu')
         self.mean_shift = check_range('mean_shift', mean_shift, allow_none=True, owner='TRelu')
@@ -108,9 +114,11 @@ class TRelu(nn.Module):
 def _ftswish_fwd(x, shift): return torch.where(x >= 0, x * torch.sigmoid(x), torch.zeros_like(x)) + shift
 def _ftswish_deriv(x): return torch.where(x >= 0, _sig_swish_deriv(x), torch.zeros_like(x))
 
-class FTSwish(nn.Module):
+@register_act('ftswish', source='Chieng et al. 2018, arXiv:1812.06247')
+class FTSwish(ActModule):
     "Flatten-T Swish: `x*sigmoid(x) + threshold` for x >= 0, `threshold` below."
-    def __init__(self, threshold:float=-.2): # the flat value for negative inputs, <= 0
+    def __init__(self, threshold:float=-.2, # the flat value for negative inputs, <= 0
+                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
         self.threshold = check_range('threshold', threshold, hi=0, owner=type(self).__name__)
 
@@ -119,10 +127,12 @@ class FTSwish(nn.Module):
     def forward(self, x): return PointwiseFn.apply(x, partial(_ftswish_fwd, shift=self.shift), _ftswish_deriv)
     def extra_repr(self): return f"threshold={self.threshold}"
 
+@register_act('ftswish_plus', source='runoff thread (Less Wright)', aliases=('ftswishplus', 'ftswish+'))
 class FTSwishPlus(FTSwish):
     "FTSwish with a mean shift: `FTSwish(x, threshold) - mean_shift`."
     def __init__(self, threshold:float=-.25, # the flat value for negative inputs, <= 0
-                 mean_shift:float|None=-.1): # subtracted from the output (None: no shift)
+                 mean_shift:float|None=-.1, # subtracted from the output (None: no shift)
+                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__(threshold)
         self.mean_shift = check_range('mean_shift', mean_shift, allow_none=True, owner='FTSwishPlus')
 
@@ -131,8 +141,11 @@ class FTSwishPlus(FTSwish):
     def extra_repr(self): return f"threshold={self.threshold}, mean_shift={self.mean_shift}"
 
 # %% ../nbs/03_activations.ipynb #fce0e6c4
-class LiSHT(nn.Module):
+@register_act('lisht', source='Roy et al. 2019, arXiv:1901.05894')
+class LiSHT(ActModule):
     "Linearly scaled hyperbolic tangent: `x * tanh(x)`."
+    def __init__(self, inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+        super().__init__()
     def forward(self, x): return PointwiseFn.apply(x, lambda v: v * torch.tanh(v), _lisht_deriv)
 
 def _light_fwd(x, sub, maxv):
@@ -143,10 +156,12 @@ def _light_deriv(x, sub, maxv):
     d = _lisht_deriv(x)
     return d if maxv is None else torch.where(x * torch.tanh(x) - sub <= maxv, d, torch.zeros_like(d))
 
-class LightRelu(nn.Module):
+@register_act('light_relu', source='LiSHT thread (Less Wright), a.k.a. LiSHT+', aliases=('lisht_plus', 'lisht+'))
+class LightRelu(ActModule):
     "LiSHT+ : `min(x*tanh(x) - sub, maxv)`."
     def __init__(self, sub:float|None=.46, # mean shift subtracted from the output
-                 maxv:float|None=7.5): # clamp of the output (None: no clamp), above `sub`
+                 maxv:float|None=7.5, # clamp of the output (None: no clamp), above `sub`
+                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
         self.sub = check_range('sub', sub, allow_none=True, owner='LightRelu')
         self.maxv = check_range('maxv', maxv, allow_none=True, owner='LightRelu')
@@ -182,13 +197,15 @@ class LearnedReluFn(torch.autograd.Function):
                 (grad - g_in).sum(dims, keepdim=True))
 
 # %% ../nbs/03_activations.ipynb #e44a3166
-class LearnedRelu(nn.Module):
+@register_act('learned_relu', needs_channels=True, source='LearnedRelu thread')
+class LearnedRelu(ActModule):
     "Per-channel learned GeneralRelu: `min(relu(x) + leak*min(x,0) - sub, maxv)`."
     ranges = dict(leak=(0., .5), sub=(0., 1.), maxv=(5., 100.))
     def __init__(self, nf:int, # number of channels (dim 1 of the input)
                  leak:float=.05, # initial negative slope, in [0, .5]
                  sub:float=.25, # initial mean shift, in [0, 1]
-                 maxv:float=10.): # initial clamp, in [5, 100]
+                 maxv:float=10., # initial clamp, in [5, 100]
+                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
         if isinstance(nf, bool) or not isinstance(nf, int) or nf < 1:
             raise ValueError(f"LearnedRelu: nf={nf!r} must be a positive int (the channel count)")
@@ -218,7 +235,9 @@ class LearnedRelu(nn.Module):
     def extra_repr(self): return f"nf={self.nf}"
 
 # %% ../nbs/03_activations.ipynb #3295e50e
-class FReLU(nn.Module):
+@register_act('frelu', needs_channels=True, pointwise=False, source='Ma et al., ECCV 2020 (funnel activation)',
+              aliases=('funnel',))
+class FReLU(ActModule):
     "Funnel activation: `max(x, BN(depthwise_conv_kxk(x)))`."
     def __init__(self, nf:int, # number of channels
                  ks:int=3, # window size (odd)
@@ -237,178 +256,37 @@ class FReLU(nn.Module):
     def extra_repr(self): return f"nf={self.nf}, ks={self.ks}"
 
 # %% ../nbs/03_activations.ipynb #c26392a2
-class Mish(nn.Mish):
+@register_act('mish', source='Misra 2019, arXiv:1908.08681')
+class Mish(ActModule, nn.Mish):
     "Mish: `x * tanh(softplus(x))` (native `F.mish`)."
-    def __init__(self): super().__init__(inplace=False)
+    def __init__(self, inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+        super().__init__(inplace=False)
 
-class SiLU(nn.SiLU):
+@register_act('silu', source='Elfwing et al. 2017; Ramachandran et al. 2017 (Swish)', aliases=('swish',))
+class SiLU(ActModule, nn.SiLU):
     "SiLU / Swish-1: `x * sigmoid(x)` (native `F.silu`)."
-    def __init__(self): super().__init__(inplace=False)
+    def __init__(self, inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+        super().__init__(inplace=False)
 
-class GELU(nn.GELU):
+@register_act('gelu', source='Hendrycks & Gimpel 2016')
+class GELU(ActModule, nn.GELU):
     "GELU: `x * Phi(x)`, exact erf form by default."
-    def __init__(self, approximate:str='none'): # 'none' (erf) or 'tanh'
+    def __init__(self, approximate:str='none', # 'none' (erf) or 'tanh'
+                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         if approximate not in ('none', 'tanh'):
             raise ValueError(f"GELU: approximate={approximate!r}; allowed: 'none', 'tanh'")
         super().__init__(approximate=approximate)
 
-class PReLU(nn.PReLU):
+@register_act('prelu', needs_channels=True, source='He et al. 2015')
+class PReLU(ActModule, nn.PReLU):
     "Per-channel PReLU: `max(x, 0) + a_c * min(x, 0)` with `a_c` learned."
     def __init__(self, nf:int, # number of channels
-                 init:float=.25): # initial slope
+                 init:float=.25, # initial slope
+                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         if isinstance(nf, bool) or not isinstance(nf, int) or nf < 1:
             raise ValueError(f"PReLU: nf={nf!r} must be a positive int (the channel count)")
         super().__init__(num_parameters=nf, init=check_range('init', init, 0, 1, owner='PReLU'))
         self.nf = nf
-
-# %% ../nbs/03_activations.ipynb #a9e80fc1
-@dataclass
-class ActSpec:
-    "One registry entry."
-    name: str
-    cls: type
-    needs_channels: bool = False # built as `cls(nf, **kwargs)`
-    pointwise: bool = True # output at a position depends only on the input there
-    source: str = ''
-    aliases: tuple = ()
-
-    @property
-    def params(self):
-        "Keyword parameters and their defaults (the channel count excluded)."
-        sig = inspect.signature(self.cls.__init__)
-        return {k: p.default for k, p in sig.parameters.items()
-                if k not in ('self', 'nf') and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-
-# %% ../nbs/03_activations.ipynb #a8f68dd7
-ACTS: dict[str, ActSpec] = {}
-_ALIASES: dict[str, str] = {}
-
-def register_act(name:str, cls:type, needs_channels:bool=False, pointwise:bool=True, source:str='', aliases:tuple=()):
-    "Add `cls` to the registry under `name` (and `aliases`)."
-    ACTS[name] = ActSpec(name, cls, needs_channels, pointwise, source, tuple(aliases))
-    for a in aliases: _ALIASES[a] = name
-    return cls
-
-for _args in [
-    ('relu', ReLU, False, True, 'baseline'),
-    ('general_relu', GeneralRelu, False, True, 'fast.ai course, GeneralRelu'),
-    ('trelu', TRelu, False, True, 'runoff thread (Less Wright)'),
-    ('ftswish', FTSwish, False, True, 'Chieng et al. 2018, arXiv:1812.06247'),
-    ('ftswish_plus', FTSwishPlus, False, True, 'runoff thread (Less Wright)'),
-    ('lisht', LiSHT, False, True, 'Roy et al. 2019, arXiv:1901.05894'),
-    ('light_relu', LightRelu, False, True, 'LiSHT thread (Less Wright), a.k.a. LiSHT+'),
-    ('learned_relu', LearnedRelu, True, True, 'LearnedRelu thread'),
-    ('frelu', FReLU, True, False, 'Ma et al., ECCV 2020 (funnel activation)'),
-    ('mish', Mish, False, True, 'Misra 2019, arXiv:1908.08681'),
-    ('silu', SiLU, False, True, 'Elfwing et al. 2017; Ramachandran et al. 2017 (Swish)'),
-    ('gelu', GELU, False, True, 'Hendrycks & Gimpel 2016'),
-    ('prelu', PReLU, True, True, 'He et al. 2015'),
-]: register_act(*_args)
-_ALIASES.update({'swish': 'silu', 'lisht_plus': 'light_relu', 'grelu': 'general_relu', 'funnel': 'frelu',
-                 'ftswishplus': 'ftswish_plus', 'ftswish+': 'ftswish_plus', 'lisht+': 'light_relu'})
-
-# %% ../nbs/03_activations.ipynb #17933f40
-def list_acts() -> list[str]:
-    "Names of every registered activation."
-    return list(ACTS)
-
-def act_spec(name:str) -> ActSpec:
-    "The registry entry for `name` (or an alias); a clear error for an unknown name."
-    if not isinstance(name, str): raise ValueError(f"activation name must be a str, got {name!r}")
-    key = name.lower().replace('-', '_')
-    key = _ALIASES.get(key, key)
-    if key not in ACTS:
-        close = difflib.get_close_matches(key, list(ACTS) + list(_ALIASES), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ''
-        raise ValueError(f"unknown activation {name!r}{hint}; choose one of: {', '.join(ACTS)}")
-    return ACTS[key]
-
-# %% ../nbs/03_activations.ipynb #7dffd42d
-def _check_kwargs(spec, kwargs):
-    bad = [k for k in kwargs if k not in spec.params]
-    if bad: raise ValueError(f"{spec.name}: unknown parameter(s) {', '.join(map(repr, bad))}; "
-                             f"allowed: {', '.join(spec.params) or 'none'}")
-
-def get_act(name:str, # registry name or alias, e.g. 'mish', 'ftswish_plus', 'frelu'
-            nf:int|None=None, # channel count, needed by channel-aware activations (frelu, prelu, learned_relu)
-            **kwargs) -> nn.Module: # parameters of the activation, e.g. `threshold=-.2`
-    "Build the activation called `name`."
-    spec = act_spec(name)
-    _check_kwargs(spec, kwargs)
-    if spec.needs_channels:
-        if nf is None: raise ValueError(f"{spec.name} needs the channel count: pass nf=<int>")
-        return spec.cls(nf, **kwargs)
-    return spec.cls(**kwargs)
-
-# %% ../nbs/03_activations.ipynb #0058a68e
-def _needs_nf(fn) -> bool:
-    "Does the class (or partial of one) take a required first argument (the channel count)?"
-    base = fn.func if isinstance(fn, partial) else fn
-    target = base.__init__ if isinstance(base, type) else base
-    try: sig = inspect.signature(target)
-    except (TypeError, ValueError): return False
-    bound = set(fn.keywords) if isinstance(fn, partial) else set()
-    ps = [p for k, p in sig.parameters.items() if k != 'self' and k not in bound
-          and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    if isinstance(fn, partial): ps = ps[len(fn.args):]
-    return bool(ps) and ps[0].default is inspect.Parameter.empty
-
-@dataclass
-class ActFactory:
-    "Builds an activation module for a given channel count: `factory(nf)`."
-    fn: Callable
-    name: str
-    needs_channels: bool
-    kwargs: dict = field(default_factory=dict)
-
-    def __call__(self, nf:int|None=None) -> nn.Module:
-        if self.needs_channels:
-            if nf is None: raise ValueError(f"activation {self.name!r} needs the channel count: call the factory with nf")
-            m = self.fn(nf, **self.kwargs)
-        else: m = self.fn(**self.kwargs)
-        if not isinstance(m, nn.Module): raise ValueError(f"activation {self.name!r} built {m!r}, not an nn.Module")
-        return m
-
-    def __repr__(self): return f"ActFactory({self.name!r}{''.join(f', {k}={v!r}' for k, v in self.kwargs.items())})"
-
-# %% ../nbs/03_activations.ipynb #9b8f0084
-def act_factory(act, # registry name, nn.Module class, partial, ActFactory, or a callable `f(nf) -> nn.Module`
-                **kwargs) -> ActFactory: # parameters of the activation
-    "Normalise any way of naming an activation into an `ActFactory`."
-    if isinstance(act, ActFactory):
-        return ActFactory(act.fn, act.name, act.needs_channels, {**act.kwargs, **kwargs})
-    if isinstance(act, str):
-        spec = act_spec(act)
-        _check_kwargs(spec, kwargs)
-        return ActFactory(spec.cls, spec.name, spec.needs_channels, kwargs)
-    if isinstance(act, nn.Module):
-        raise ValueError(f"act={act!r} is a module instance; pass its class, a partial or a name so each layer gets its own")
-    if isinstance(act, type) and not issubclass(act, nn.Module):
-        raise ValueError(f"act={act!r} is not an nn.Module class")
-    if callable(act):
-        base = act.func if isinstance(act, partial) else act
-        name = getattr(base, '__name__', type(base).__name__)
-        spec = next((s for s in ACTS.values() if s.cls is base), None)
-        if spec is not None: name = spec.name
-        needs = _needs_nf(act) if isinstance(base, type) else True  # plain callables are factories f(nf)
-        return ActFactory(act, name, needs, kwargs)
-    raise ValueError(f"act={act!r} is not an activation; pass a name ({', '.join(ACTS)}), an nn.Module class, "
-                     "a partial or a callable f(nf)")
-
-# %% ../nbs/03_activations.ipynb #9193d0fe
-def _as_double(m: nn.Module) -> nn.Module: return m.double().eval()
-
-# %% ../nbs/03_activations.ipynb #e5780d50
-COMPOSED = {
-    'general_relu': lambda x: (F.leaky_relu(x, .1) - .4).clamp_max(6.),
-    'ftswish':      lambda x: F.relu(x) * torch.sigmoid(x) - .2,
-    'ftswish_plus': lambda x: F.relu(x) * torch.sigmoid(x) - .25 + .1,
-    'lisht':        lambda x: x * torch.tanh(x),
-    'light_relu':   lambda x: (x * torch.tanh(x) - .46).clamp_max(7.5),
-    'mish':         lambda x: x * torch.tanh(F.softplus(x)),
-    'silu':         lambda x: x * torch.sigmoid(x),
-    'gelu':         lambda x: x * .5 * (1 + torch.erf(x / math.sqrt(2))),
-}
 
 # %% ../nbs/03_activations.ipynb #ebd9ce3d
 def saved_bytes(fn:Callable, # function of one tensor
@@ -421,30 +299,36 @@ def saved_bytes(fn:Callable, # function of one tensor
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t): fn(x)
     return sum(seen.values())
 
-# %% ../nbs/03_activations.ipynb #33540f42
+# %% ../nbs/03_activations.ipynb #19207b62
+def gaussian_moments(act, # name, class, partial, factory or module
+                     nf:int=4, # channels used to build channel-aware activations
+                     n_grid:int=200_001, # points of the quadrature grid on [-12, 12]
+                     seed:int=0) -> tuple[float, float]: # seed of the init and of the random batch
+    "`(E[f(z)], E[f(z)^2])` for `z ~ N(0, 1)`: quadrature for pointwise `f`, a large seeded batch otherwise."
+    if isinstance(act, nn.Module): m = act
+    else:
+        with torch.random.fork_rng(devices=[]):  # a fixed init for activations with random parameters (FReLU)
+            torch.manual_seed(seed)
+            m = act_factory(act)(nf)
+    m = m.double()
+    with torch.no_grad():
+        if is_pointwise(m):
+            z = torch.linspace(-12, 12, n_grid, dtype=torch.float64)
+            y = m(z.view(-1, 1).expand(-1, nf).contiguous())[:, 0]
+            pdf = torch.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+            return torch.trapezoid(y * pdf, z).item(), torch.trapezoid(y * y * pdf, z).item()
+        g = torch.Generator().manual_seed(seed)
+        m.train()
+        y = m(torch.randn(64, nf, 32, 32, generator=g, dtype=torch.float64))
+        return y.mean().item(), y.pow(2).mean().item()
+
+# %% ../nbs/03_activations.ipynb #1e48a617
 def mean_shift_for(act, # name, class, partial, factory or module
                    nf:int=4, # channels used to build channel-aware activations
                    n_grid:int=200_001, # points of the quadrature grid on [-12, 12]
                    seed:int=0) -> float:
     "Mean of `act(z)` for `z ~ N(0, 1)`: the shift that centres its output."
-    if isinstance(act, nn.Module): m = act
-    else:
-        with torch.random.fork_rng():  # a fixed init for activations with random parameters (FReLU)
-            torch.manual_seed(seed)
-            m = act_factory(act)(nf)
-    m = m.double()
-    pointwise = not isinstance(m, FReLU)
-    with torch.no_grad():
-        if pointwise:
-            z = torch.linspace(-12, 12, n_grid, dtype=torch.float64)
-            zz = z.view(-1, 1).expand(-1, nf) if isinstance(m, (LearnedRelu, PReLU)) else z
-            y = m(zz)
-            y = y[:, 0] if y.dim() == 2 else y
-            pdf = torch.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-            return torch.trapezoid(y * pdf, z).item()
-        g = torch.Generator().manual_seed(seed)
-        m.train()
-        return m(torch.randn(64, nf, 64, 64, generator=g, dtype=torch.float64)).mean().item()
+    return gaussian_moments(act, nf, n_grid, seed)[0]
 
 # %% ../nbs/03_activations.ipynb #4257135d
 SEED_SHIFTS = {'lisht': ('sub', .46), 'trelu': ('mean_shift', -.03), 'ftswish_plus': ('mean_shift', -.1)}
@@ -473,7 +357,7 @@ def plot_acts(names:list|None=None, # activations to plot (default: every pointw
     "Plot every activation (solid) and its derivative (dashed)."
     import matplotlib.pyplot as plt
     from pathlib import Path
-    names = names or [n for n in list_acts() if ACTS[n].pointwise]
+    names = names or [n for n in list_acts() if is_pointwise(n)]
     xs = torch.linspace(-lim, lim, 801)
     ncol = 4; nrow = math.ceil(len(names) / ncol)
     fig, axs = plt.subplots(nrow, ncol, figsize=(3.2 * ncol, 2.6 * nrow), squeeze=False)

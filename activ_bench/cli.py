@@ -113,13 +113,12 @@ def report(store:str=DEFAULT_STORE, # SQLite results store
 
 # %% ../nbs/29_cli.ipynb #8d8019dd
 def _act_rows():
-    from activ_bench.activations import ACTS, _ALIASES
-    aliases = {}
-    for a, n in _ALIASES.items(): aliases.setdefault(n, []).append(a)
-    for name, spec in ACTS.items():
+    from activ_bench.registry import list_acts, act_spec
+    for name in list_acts():
+        spec = act_spec(name)
         params = ', '.join(f'{k}={v!r}' for k, v in spec.params.items()) or '-'
         if spec.needs_channels: params = 'nf (channels), ' + params if params != '-' else 'nf (channels)'
-        yield name, params, ', '.join(aliases.get(name, [])), spec.source
+        yield name, params, ', '.join(spec.aliases), spec.source
 
 @call_parse
 def list_cmd():

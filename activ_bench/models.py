@@ -10,7 +10,7 @@ import math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.meta import delegates
 from fastai.layers import ConvLayer, NormType, AdaptiveAvgPool, Flatten, MaxPool, AvgPool, SimpleSelfAttention
-from .activations import ACTS, ActFactory, act_factory, list_acts, check_range
+from .activations import ACTS, ActFactory, act_factory, list_acts, check_range, gaussian_moments
 
 # %% auto #0
 __all__ = ['DEPTHS', 'ACT_PLACES', 'POOLS', 'INITS', 'check_choice', 'MaxBlurPool', 'pool_layer', 'build_act', 'act_layers',
@@ -149,19 +149,7 @@ def act_gain(act, # a name, class, partial, `ActFactory` or f(nf)
              seed:int=0) -> float:
     "Kaiming gain `1/sqrt(E[act(z)^2])`, `z ~ N(0,1)`."
     f = _factory('act', act)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        m = f(nf).double()
-    spec = ACTS.get(f.name)
-    with torch.no_grad():
-        if spec is not None and spec.pointwise and spec.cls is getattr(f.fn, 'func', f.fn):
-            z = torch.linspace(-12, 12, n_grid, dtype=torch.float64)
-            y = m(z.view(-1, 1).expand(-1, nf).contiguous())[:, 0]
-            second = torch.trapezoid(y * y * torch.exp(-z * z / 2) / math.sqrt(2 * math.pi), z).item()
-        else:
-            m.train()
-            g = torch.Generator().manual_seed(seed)
-            second = m(torch.randn(64, nf, 32, 32, generator=g, dtype=torch.float64)).pow(2).mean().item()
+    second = gaussian_moments(f, nf, n_grid, seed)[1]
     if not (math.isfinite(second) and second > 1e-8):
         raise ValueError(f"act_gain: E[{f.name}(z)^2]={second!r} for z~N(0,1); cannot derive a gain")
     return 1 / math.sqrt(second)
