@@ -9,7 +9,7 @@ PRESET ?= fmnist-quick
 export OMP_NUM_THREADS ?= 2
 export MPLBACKEND ?= Agg
 
-.PHONY: install data run test export check-sync nbtest pytest clean-nbs docs bench clean
+.PHONY: install data chromium run test export check-sync nbtest pytest clean-nbs docs bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ data:
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	  (apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist) || echo "apt could not install dataset-fashion-mnist"; \
 	else echo "Fashion-MNIST not in $(FMNIST_DIR) and apt unavailable: activ_bench will download it on first use"; fi
+
+# headless Chromium for the docs-site test: Debian's package where apt is available (as root), else the test skips
+chromium:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then echo "Chromium found"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "apt could not install chromium"; \
+	else echo "Chromium not found and apt unavailable: tests/test_docs_site.py will be skipped"; fi
 
 run: install data
 	$(BIN)/activ-bench run --preset $(PRESET)
@@ -46,7 +53,7 @@ check-sync: export
 nbtest: install data
 	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
-pytest: install data
+pytest: install data chromium
 	$(BIN)/python -m pytest -q -rs tests
 
 test: check-sync nbtest pytest
@@ -54,9 +61,11 @@ test: check-sync nbtest pytest
 clean-nbs: install
 	$(BIN)/nbdev-clean
 
-# HTML docs rendered from the notebooks without Quarto (see nbs/index.ipynb)
+# the docs site in _docs/ (see nbs/30_docs.ipynb): only notebooks whose sources changed run again (cache in
+# _proc/executed/), DOCS_WORKERS at once with one thread each; kernels get inline figures, not MPLBACKEND=Agg
+DOCS_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 docs: install
-	$(BIN)/python -m activ_bench.docs
+	DOCS_WORKERS=$(DOCS_WORKERS) $(BIN)/python -m activ_bench.docs html
 
 bench: install data
 	$(BIN)/python benchmarks/act_throughput.py
