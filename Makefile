@@ -8,6 +8,8 @@ FMNIST_DIR ?= /usr/share/datasets/fashion-mnist
 PRESET ?= fmnist-quick
 export OMP_NUM_THREADS ?= 2
 export MPLBACKEND ?= Agg
+# experiment notebooks start their real (GPU) runs only when asked; make test / make docs never ask
+unexport ACTIV_BENCH_EXPERIMENT
 
 .PHONY: install data chromium run test export check-sync nbtest pytest clean-nbs docs bench clean
 
