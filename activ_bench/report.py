@@ -117,16 +117,18 @@ def backsteps(history:list|None) -> int:
 SETTING_IGNORES = ('seed', 'act', 'act_kwargs') + tuple(KEY_IGNORES)
 
 def setting_of(cfg:dict) -> dict:
-    "The part of a config that runs compared with each other share."
-    return {k: v for k, v in cfg.items() if k not in SETTING_IGNORES}
+    "The part of a config that runs compared with each other share (per-activation overrides read as the grid's values)."
+    over = cfg.get('act_overrides') or {}
+    return {k: over.get(k, v) for k, v in cfg.items() if k not in SETTING_IGNORES and k != 'act_overrides'}
 
 def setting_key(cfg:dict) -> str:
     return hashlib.sha256(_dumps(setting_of(cfg), sort_keys=True).encode()).hexdigest()[:10]
 
 def act_label(cfg:dict) -> str:
-    "'mish', or 'ftswish(threshold=-0.25)' for an activation with parameters."
-    kw = cfg.get('act_kwargs') or {}
-    return cfg['act'] + (f"({', '.join(f'{k}={v}' for k, v in sorted(kw.items()))})" if kw else '')
+    "'mish'; 'ftswish(threshold=-0.25)' for an activation with parameters; 'lisht [lr=0.004]' with its own training settings."
+    kw, over = cfg.get('act_kwargs') or {}, cfg.get('act_overrides') or {}
+    return (cfg['act'] + (f"({', '.join(f'{k}={v}' for k, v in sorted(kw.items()))})" if kw else '')
+            + (f" [{', '.join(f'{k}={cfg.get(k)}' for k in sorted(over))}]" if over else ''))
 
 def setting_title(s:dict) -> str:
     "A one-line description of a setting."

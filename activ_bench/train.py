@@ -74,6 +74,7 @@ class TrainConfig:
     max_items: int | None = None     # subsample each split (smoke runs)
     data_path: str | None = None
     width: float = 1.                # channel multiplier of the stages (fastai's `widen`; < 1 for small CPU runs)
+    act_overrides: dict = field(default_factory=dict) # {field: the grid's value} for fields set for this activation only (the report pairs these runs with the grid's baseline)
 
     def validate(self):
         "Check every field; raise `ValueError` naming the bad value and what is allowed."
@@ -100,6 +101,9 @@ class TrainConfig:
             if not isinstance(v, (int, float)) or v < 0: raise ValueError(f"TrainConfig.{n}={v!r} must be >= 0")
         if self.mixup and self.cutmix: raise ValueError("TrainConfig: mixup and cutmix are exclusive; set one of them to 0")
         if self.max_items is not None: positive('max_items', integer=True)
+        names = {f.name for f in fields(self)} - {'act', 'act_kwargs', 'seed', 'act_overrides'}
+        if not isinstance(self.act_overrides, dict) or any(o not in names for o in self.act_overrides):
+            raise ValueError(f"TrainConfig.act_overrides={self.act_overrides!r} must map TrainConfig fields (not act, act_kwargs or seed) to the grid's values")
         return self
 
     @classmethod
