@@ -308,25 +308,29 @@ def _showdoc_html(cells):
         if c.cell_type != 'code' or not c.metadata.get('show_doc'): continue
         for o in c.outputs:
             md = o.get('data', {}).get('text/markdown')
-            if md: o.data = {'text/html': f'<div class="show-doc">\n{markdown2html(md)}\n</div>'}
+            if md: o.data = {'text/html': f'<div class="show-doc">\n{markdown2html(md).replace("<h3", "<h3 data-api", 1)}\n</div>'}
     return cells
 
 def _slug(text:str) -> str:
     "Heading anchor as nbdev/Quarto make it: lower case, spaces to dashes (`ActFactory.__call__` -> `actfactory.__call__`)."
     return re.sub(r'[^\w.\-]', '', re.sub(r'\s+', '-', text.strip().lower()))
 
-_HEADING = re.compile(r'<h([1-6])[^>]*>(.*?)</h\1>', re.S)
+_HEADING = re.compile(r'<h([1-6])([^>]*)>(.*?)</h\1>', re.S)
 
 def _strip_tags(s:str) -> str: return html.unescape(re.sub(r'<[^>]+>', '', s)).strip()
 
 def anchor_headings(body:str) -> tuple[str, list]:
-    "Give every heading a unique id and a hover link; return the body and its `(level, id, text)` list."
-    seen, heads = {}, []
+    "Give every heading a unique id and a hover link, API entries first to their bare name (nbdev's links point there)."
+    clean = lambda inner: re.sub(r'<a class="anchor-link".*?</a>', '', inner)
+    reserved = {_slug(_strip_tags(clean(m.group(3)))) for m in _HEADING.finditer(body) if 'data-api' in m.group(2)}
+    used, heads = set(), []
+    def unique(hid, api):
+        cand, n = hid, 0
+        while cand in used or (cand in reserved and not api): n += 1; cand = f'{hid}-{n}'
+        used.add(cand); return cand
     def sub(m):
-        level, inner = int(m.group(1)), re.sub(r'<a class="anchor-link".*?</a>', '', m.group(2))
-        text = _strip_tags(inner); hid = _slug(text) or 'section'
-        n = seen.get(hid, 0); seen[hid] = n + 1
-        if n: hid = f'{hid}-{n}'
+        level, inner = int(m.group(1)), clean(m.group(3))
+        text = _strip_tags(inner); hid = unique(_slug(text) or 'section', 'data-api' in m.group(2))
         heads.append((level, hid, text))
         return f'<h{level} id="{hid}" class="anchored">{inner}<a class="anchor-link" href="#{hid}" aria-label="link">#</a></h{level}>'
     return _HEADING.sub(sub, body), heads

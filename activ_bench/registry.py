@@ -126,7 +126,7 @@ def get_act(name:str, # registry name or alias, e.g. 'mish', 'ftswish_plus', 'fr
 class ActModule(nn.Module):
     "Base of the registered activations: calling an instance without input explains what to pass instead."
     def __call__(self, *args, **kwargs):
-        if not args and not kwargs:
+        if not args and set(kwargs) <= {'inplace'}:  # fastai's act_cls(), timm's act_layer(inplace=True)
             spec = next((s for s in ACTS.values() if s.cls is type(self)), None)
             name = spec.name if spec else type(self).__name__
             raise TypeError(f"{self!r} is an activation module, called without input: where a class is expected "

@@ -50,8 +50,11 @@ def render(exe, page:Path, tmp:Path, query:str='') -> str:
     return res.stdout
 
 
+def html_text(s:str) -> str: return re.sub(r'<[^>]+>', '', s)
+
+
 def test_index_page(site, chromium, tmp_path):
-    dom = render(chromium, site / 'index.html', tmp_path, query='get_act')
+    dom = render(chromium, site / 'index.html', tmp_path, query='GeneralRelu')
     side = re.search(r'<nav id="sidebar".*?</nav>', dom, re.S).group(0)
     for page in ('index.html', 'activations.html', 'models.html'): assert f'href="{page}"' in side, page
     assert re.search(r'href="experiments/\w+\.html"', side), "experiment pages missing from the sidebar"
@@ -59,7 +62,7 @@ def test_index_page(site, chromium, tmp_path):
     assert re.search(r'class="nav-next" href="activations.html"', dom), "no link to the next page"
     # the search box, filled from ?q=, lists the API entry
     results = re.search(r'<div id="search-results">(.*?)</div>\s*</div>\s*</header>', dom, re.S).group(1)
-    assert 'activations.html#get_act' in results, results[:500]
+    assert 'activations.html#generalrelu' in results, results[:500]
 
 
 def test_activations_page(site, chromium, tmp_path):
@@ -67,11 +70,12 @@ def test_activations_page(site, chromium, tmp_path):
     dom = render(chromium, site / 'activations.html', tmp_path)
     assert 'class="active" aria-current="page">Activations</a>' in dom
     assert 'class="nav-prev" href="index.html"' in dom
-    # API reference: signature and docments table of get_act
-    doc = re.search(r'<div class="show-doc">\s*(?:<hr/?>)?\s*<h3 id="get_act".*?</table>', dom, re.S)
-    assert doc, "no show_doc box for get_act"
-    text = re.sub(r'<[^>]+>', '', doc.group(0))
-    assert 'get_act (name:str' in text and 'Details' in text and 'registry name or alias' in text, text[:800]
+    # API reference: show_doc boxes with a signature and a docments table (GeneralRelu's, for one)
+    boxes = re.findall(r'<div class="show-doc">\s*(?:<hr/?>)?\s*<h3 id="([^"]+)".*?(?=<div class="show-doc">|$)', dom, re.S)
+    assert 'generalrelu' in boxes, boxes
+    box = re.search(r'<div class="show-doc">\s*(?:<hr/?>)?\s*<h3 id="generalrelu".*?</table>', dom, re.S).group(0)
+    text = html_text(box)
+    assert re.search(r'GeneralRelu \(leak:float', text) and 'Details' in text and 'Default' in text, text[:800]
     # a figure (plot_acts), drawn inline rather than `<Figure size ...>`
     assert re.search(r'<img[^>]+src="data:image/png;base64,[A-Za-z0-9+/=]{10000,}"', dom), "no figure"
     assert '&lt;Figure size' not in html
