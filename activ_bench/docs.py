@@ -83,6 +83,7 @@ def kernel_env(threads:int=1):
     "Environment for notebook kernels: inline figures (no `MPLBACKEND`), `threads` torch threads, experiments in smoke mode."
     saved = dict(os.environ)
     os.environ.pop('MPLBACKEND', None)  # make exports Agg for scripts; a kernel needs matplotlib-inline to show figures
+    os.environ.pop('ACTIV_BENCH_EXPERIMENT', None)  # the experiments' smoke runs, never the full ones
     os.environ.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), ACTIV_BENCH_SMOKE='1',
                       PYTHONWARNINGS='ignore', TQDM_DISABLE='1')
     try: yield
