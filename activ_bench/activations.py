@@ -251,6 +251,7 @@ class FReLU(ActModule):
         self.conv = nn.Conv2d(nf, nf, ks, padding=ks // 2, groups=nf, bias=False)
         self.bn = nn.BatchNorm2d(nf)
         if init_std is not None: nn.init.normal_(self.conv.weight, 0., init_std)
+        self.keeps_init = init_std is not None  # the network init leaves the window alone
 
     def forward(self, x): return torch.maximum(x, self.bn(self.conv(x)))
     def extra_repr(self): return f"nf={self.nf}, ks={self.ks}"

@@ -13,15 +13,19 @@ from fastai.layers import ConvLayer, NormType, AdaptiveAvgPool, Flatten, MaxPool
 from .activations import ACTS, ActFactory, act_factory, list_acts, check_range, gaussian_moments
 
 # %% auto #0
-__all__ = ['DEPTHS', 'ACT_PLACES', 'POOLS', 'INITS', 'check_choice', 'MaxBlurPool', 'pool_layer', 'build_act', 'act_layers',
-           'conv_act', 'ActResBlock', 'resolve_acts', 'act_gain', 'init_xresnet', 'ActXResNet', 'xresnet', 'mxresnet',
-           'ModelSummary', 'model_summary', 'act_cost_table', 'cost_markdown']
+__all__ = ['DEPTHS', 'ACT_PLACES', 'POOLS', 'SHORTCUT_POOLS', 'INITS', 'STAGES', 'CONV_KS', 'MODELS', 'ARCH_TABLE',
+           'check_choice', 'MaxBlurPool', 'LIPPool', 'pool_layer', 'build_act', 'act_layers', 'conv_act', 'ActResBlock',
+           'resolve_acts', 'act_gain', 'init_xresnet', 'ActXResNet', 'xresnet', 'mxresnet', 'conv_act_bn', 'Res2Block',
+           'Res2NetPlus', 'res2netplus', 'ModelSummary', 'model_summary', 'act_cost_table', 'cost_markdown']
 
 # %% ../nbs/10_models.ipynb #0842f4b2
 DEPTHS = {18: (1, (2, 2, 2, 2)), 34: (1, (3, 4, 6, 3)), 50: (4, (3, 4, 6, 3)), 101: (4, (3, 4, 23, 3))}
 ACT_PLACES = ('stem', 'block', 'post')
-POOLS = ('avg', 'max', 'maxblur')
+POOLS = ('avg', 'max', 'maxblur', 'lip')
+SHORTCUT_POOLS = ('avg', 'max', 'maxblur')
 INITS = ('relu', 'act', None)
+STAGES = (1, 2, 3, 4)
+CONV_KS = (1, 3)
 
 # %% ../nbs/10_models.ipynb #bcb7d32e
 def check_choice(name:str, # parameter name, used in the message
@@ -54,12 +58,32 @@ class MaxBlurPool(nn.Module):
         return F.conv2d(F.pad(x, (1, 1, 1, 1), mode='replicate'), self.kernel.to(x.dtype).expand(c, 1, 3, 3),
                         stride=2, groups=c)
 
+# %% ../nbs/10_models.ipynb #efa99382
+class LIPPool(nn.Module):
+    "Local importance pooling (`SimplifiedLIP`): 3x3 stride-2 average of `x` weighted by `exp(12*sigmoid(IN(conv(x))))`."
+    keeps_init = True  # the logit conv starts at zero: `init_xresnet` leaves it alone
+    def __init__(self, nf:int, # channels
+                 coeff:float=12.): # scale of the soft gate
+        super().__init__()
+        self.nf, self.coeff = nf, coeff
+        self.logit = nn.Sequential(nn.Conv2d(nf, nf, 3, padding=1, bias=False), nn.InstanceNorm2d(nf, affine=True))
+        nn.init.zeros_(self.logit[0].weight)
+
+    def forward(self, x):
+        w = torch.exp(self.coeff * torch.sigmoid(self.logit(x).float()))
+        return (F.avg_pool2d(x * w, 3, 2, 1) / F.avg_pool2d(w, 3, 2, 1)).to(x.dtype)
+    def extra_repr(self): return f"nf={self.nf}, coeff={self.coeff}"
+
 # %% ../nbs/10_models.ipynb #755b0059
-def pool_layer(kind:str='max', # 'max', 'avg' or 'maxblur'
-               shortcut:bool=False): # the shortcut's downsample (else the stem's)
+def pool_layer(kind:str='max', # one of `POOLS` (stem) or `SHORTCUT_POOLS` (shortcut)
+               shortcut:bool=False, # the shortcut's downsample (else the stem's)
+               nf:int|None=None): # channels, for pools with parameters ('lip')
     "The stride-2 pool of the stem (fastai: 3x3 max) or of the shortcut (fastai: 2x2 avg, ceil mode)."
-    check_choice('pool', kind, POOLS, 'pool_layer')
+    check_choice('shortcut_pool' if shortcut else 'pool', kind, SHORTCUT_POOLS if shortcut else POOLS, 'pool_layer')
     if kind == 'maxblur': return MaxBlurPool()
+    if kind == 'lip':
+        if nf is None: raise ValueError("pool_layer: pool='lip' needs the channel count nf")
+        return LIPPool(nf)
     if shortcut:  # fastai's `MaxPool` drops `ceil_mode`, so the shortcut max pool is built directly
         return AvgPool(2, ceil_mode=True) if kind == 'avg' else nn.MaxPool2d(2, ceil_mode=True)
     return MaxPool(ks=3, stride=2, padding=1) if kind == 'max' else AvgPool(3, stride=2, padding=1)
@@ -99,7 +123,8 @@ class ActResBlock(nn.Module):
                  ni:int, # input width, before expansion
                  nf:int, # output width, before expansion
                  stride:int=1, # stride of the block (on the 3x3 conv and the shortcut pool)
-                 act='relu', # activation inside the conv path
+                 act='relu', # activation inside the conv path (after its 3x3 convs)
+                 act1=None, # activation after the bottleneck's first 1x1 conv (default: `act`)
                  post_act='relu', # activation after the residual sum
                  sa:bool=False, # `SimpleSelfAttention` at the end of the conv path
                  sym:bool=False, # symmetric self-attention weights
@@ -108,7 +133,7 @@ class ActResBlock(nn.Module):
         super().__init__()
         nh, nf, ni = nf, nf * expansion, ni * expansion
         convpath = [conv_act(ni, nh, 3, stride, act), conv_act(nh, nf, 3, zero_bn=zero_bn)] if expansion == 1 else [
-                    conv_act(ni, nh, 1, act=act), conv_act(nh, nh, 3, stride, act), conv_act(nh, nf, 1, zero_bn=zero_bn)]
+                    conv_act(ni, nh, 1, act=act if act1 is None else act1), conv_act(nh, nh, 3, stride, act), conv_act(nh, nf, 1, zero_bn=zero_bn)]
         if sa: convpath.append(SimpleSelfAttention(nf, ks=1, sym=sym))
         self.convpath = nn.Sequential(*convpath)
         idpath = []
@@ -158,6 +183,7 @@ def act_gain(act, # a name, class, partial, `ActFactory` or f(nf)
 def _is_norm(m): return isinstance(m, nn.modules.batchnorm._BatchNorm)
 
 def _init_weights(m, gain, into_acts):
+    if getattr(m, 'keeps_init', False): return  # a module with its own init (FReLU's window, LIP's logit)
     if not into_acts and getattr(m, 'act_place', None): return
     if isinstance(m, (nn.Conv1d, nn.Conv2d, nn.Linear)):
         w = getattr(m, 'weight_orig', m.weight)  # spectral norm (self-attention) keeps the raw weight there
@@ -177,6 +203,18 @@ def init_xresnet(model:nn.Module, # model to initialise in place
     return model
 
 # %% ../nbs/10_models.ipynb #ac523c34
+def _stage_acts(acts, stage, act_stages, act_convs, base):
+    "The (3x3, 1x1, post) activations of residual stage `stage`."
+    on = stage in act_stages
+    block = acts['block'] if on else base
+    return (block if 3 in act_convs else base), (block if 1 in act_convs else base), (acts['post'] if on else base)
+
+def _check_subset(name, value, allowed, owner):
+    try: value = tuple(value)
+    except TypeError: raise ValueError(f"{owner}: {name}={value!r} must be a sequence of {list(allowed)}") from None
+    for v in value: check_choice(name, v, allowed, owner)
+    return value
+
 class ActXResNet(nn.Sequential):
     "fastai's XResNet recipe with per-place, channel-aware activations, chosen pooling and explicit init."
     def __init__(self, expansion:int, # 1 (basic blocks) or 4 (bottlenecks)
@@ -187,8 +225,10 @@ class ActXResNet(nn.Sequential):
                  act_places=ACT_PLACES, # where `act` goes: any of 'stem', 'block', 'post'
                  base_act='relu', # activation for the places not in `act_places`
                  stem_act=None, # if given, the stem's activation (e.g. 'relu' to keep the stem's ReLU)
+                 act_stages=STAGES, # residual stages (1-4) whose 'block'/'post' activations are `act`
+                 act_convs=CONV_KS, # in-branch convs followed by `act`: 1 (the bottleneck's 1x1) and/or 3 (3x3)
                  init:str|None='relu', # 'relu' (fastai `init_cnn`), 'act' (activation-aware) or None (PyTorch default)
-                 pool:str='max', # stem downsample: 'max' (fastai), 'avg' or 'maxblur'
+                 pool:str='max', # stem downsample: 'max' (fastai), 'avg', 'maxblur' or 'lip'
                  shortcut_pool:str='avg', # shortcut downsample: 'avg' (fastai), 'max' or 'maxblur'
                  stem_szs:tuple=(32, 32, 64), # widths of the three stem convs
                  sa:bool=False, # `SimpleSelfAttention` in the last block of the first stage (as fastai and MXResNet)
@@ -197,30 +237,46 @@ class ActXResNet(nn.Sequential):
                  zero_bn:bool=True, # zero-init the last BatchNorm of each residual branch
                  widen:float=1.): # width multiplier of the four stages (fastai's `widen`; < 1 for small CPU runs)
         acts = resolve_acts(act, act_places, base_act, stem_act)
+        self._check(expansion, n_out, c_in, p, stem_szs, pool, shortcut_pool, init, widen)
+        act_stages = _check_subset('act_stages', act_stages, STAGES, 'ActXResNet')
+        act_convs = _check_subset('act_convs', act_convs, CONV_KS, 'ActXResNet')
+        block_szs = [64 // expansion] + [max(1, int(o * widen)) for o in (64, 128, 256, 512)]
+        base = _factory('base_act', base_act)
+        stages = [self._make_layer(expansion, block_szs[i], block_szs[i + 1], n, stride=1 if i == 0 else 2,
+                                   acts=_stage_acts(acts, i + 1, act_stages, act_convs, base),
+                                   sa=sa and i == len(layers) - 4, sym=sym, pool=shortcut_pool, zero_bn=zero_bn)
+                  for i, n in enumerate(layers)]
+        super().__init__(*self._make_stem(c_in, stem_szs, acts['stem']), pool_layer(pool, nf=stem_szs[-1]), *stages,
+                         AdaptiveAvgPool(1), Flatten(), nn.Dropout(p), nn.Linear(block_szs[-1] * expansion, n_out))
+        self.act_name, self.acts = _factory('act', act).name, {k: f.name for k, f in acts.items()}
+        self.act_places = tuple(q for q in ACT_PLACES if q in _places(act_places) and not (q == 'stem' and stem_act))
+        self.act_stages, self.act_convs = act_stages, act_convs
+        self.pool, self.shortcut_pool, self.sa, self.widen = pool, shortcut_pool, sa, widen
+        init_xresnet(self, init, act=act)
+
+    @staticmethod
+    def _check(expansion, n_out, c_in, p, stem_szs, pool, shortcut_pool, init, widen):
         check_choice('expansion', expansion, (1, 4), 'ActXResNet')
         for n, v in dict(n_out=n_out, c_in=c_in).items():
             if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{n}={v!r} must be a positive int")
         check_range('p', p, 0, 1, owner='ActXResNet')
         if len(stem_szs) < 1 or stem_szs[-1] != 64:
             raise ValueError(f"stem_szs={stem_szs!r}: the stem must end with 64 channels, the first stage's input")
-        check_choice('pool', pool, POOLS, 'ActXResNet'); check_choice('shortcut_pool', shortcut_pool, POOLS, 'ActXResNet')
+        check_choice('pool', pool, POOLS, 'ActXResNet'); check_choice('shortcut_pool', shortcut_pool, SHORTCUT_POOLS, 'ActXResNet')
         check_choice('init', init, INITS, 'ActXResNet')
-        szs = [c_in, *stem_szs]
-        stem = [conv_act(szs[i], szs[i + 1], 3, stride=2 if i == 0 else 1, act=acts['stem'], place='stem')
-                for i in range(len(stem_szs))]
         if not (isinstance(widen, (int, float)) and 0 < widen <= 16): raise ValueError(f"widen={widen!r} must be in (0, 16]")
-        block_szs = [64 // expansion] + [max(1, int(o * widen)) for o in (64, 128, 256, 512)]
-        stages = [nn.Sequential(*[ActResBlock(expansion, block_szs[i] if j == 0 else block_szs[i + 1], block_szs[i + 1],
-                                              stride=(1 if i == 0 else 2) if j == 0 else 1, act=acts['block'],
-                                              post_act=acts['post'], sa=sa and i == len(layers) - 4 and j == n - 1,
-                                              sym=sym, pool=shortcut_pool, zero_bn=zero_bn) for j in range(n)])
-                  for i, n in enumerate(layers)]
-        super().__init__(*stem, pool_layer(pool), *stages, AdaptiveAvgPool(1), Flatten(), nn.Dropout(p),
-                         nn.Linear(block_szs[-1] * expansion, n_out))
-        self.act_name, self.acts = _factory('act', act).name, {k: f.name for k, f in acts.items()}
-        self.act_places = tuple(q for q in ACT_PLACES if q in _places(act_places) and not (q == 'stem' and stem_act))
-        self.pool, self.shortcut_pool, self.sa, self.widen = pool, shortcut_pool, sa, widen
-        init_xresnet(self, init, act=act)
+
+    @staticmethod
+    def _make_stem(c_in, stem_szs, act):
+        szs = [c_in, *stem_szs]
+        return [conv_act(szs[i], szs[i + 1], 3, stride=2 if i == 0 else 1, act=act, place='stem') for i in range(len(stem_szs))]
+
+    @staticmethod
+    def _make_layer(expansion, ni, nf, n_blocks, stride, acts, sa, **kwargs):
+        act, act1, post = acts
+        return nn.Sequential(*[ActResBlock(expansion, ni if j == 0 else nf, nf, stride=stride if j == 0 else 1, act=act,
+                                           act1=act1, post_act=post, sa=sa and j == n_blocks - 1, **kwargs)
+                               for j in range(n_blocks)])
 
     def __getitem__(self, idx):  # a slice is a plain `nn.Sequential` (our __init__ cannot rebuild from modules)
         return nn.Sequential(*list(self.children())[idx]) if isinstance(idx, slice) else super().__getitem__(idx)
@@ -255,6 +311,117 @@ def mxresnet(depth:int, # 18, 34, 50 or 101
                        sym=sym, **kwargs)
     model.arch, model.depth = f'mxresnet{depth}', depth
     return model
+
+# %% ../nbs/10_models.ipynb #49cf3156
+def conv_act_bn(ni:int, # input channels
+                nf:int, # output channels
+                ks:int=3, # kernel size
+                stride:int=1, # stride
+                act='mish', # activation (anything `act_factory` accepts)
+                place:str='stem'): # where the activation sits
+    "conv (no bias), activation, BatchNorm: Res2NetPlus's reversed order."
+    return nn.Sequential(nn.Conv2d(ni, nf, ks, stride, padding=ks // 2, bias=False), build_act(act, nf, place),
+                         nn.BatchNorm2d(nf))
+
+# %% ../nbs/10_models.ipynb #7967949f
+class Res2Block(nn.Module):
+    "Res2Net bottleneck of Res2NetPlus: hierarchical 3x3 convs over `scale` channel groups."
+    expansion = 4
+    def __init__(self, ni:int, # input channels
+                 planes:int, # output channels / 4
+                 stride:int=1, # stride of the 3x3 convs (and of the shortcut)
+                 scale:int=4, # channel groups
+                 base_width:int=26, # group width for 64 planes
+                 first:bool=False, # first block of its stage (groups not chained, last group pooled)
+                 act='mish', # activation inside the block
+                 post_act='mish'): # activation after the residual sum
+        super().__init__()
+        width, nf = int(planes * base_width / 64), planes * self.expansion
+        self.scale, self.first = scale, first
+        self.conv1, self.act1, self.bn1 = nn.Conv2d(ni, width * scale, 1, bias=False), build_act(act, width * scale, 'block'), nn.BatchNorm2d(width * scale)
+        n_branch = max(scale, 2) - 1
+        self.pool = nn.AvgPool2d(3, stride, 1) if first else None
+        self.convs = nn.ModuleList([nn.Conv2d(width, width, 3, stride, 1, bias=False) for _ in range(n_branch)])
+        self.bns = nn.ModuleList([nn.BatchNorm2d(width) for _ in range(n_branch)])
+        self.acts = nn.ModuleList([build_act(act, width, 'block') for _ in range(n_branch)])
+        self.conv3, self.bn3 = nn.Conv2d(width * scale, nf, 1, bias=False), nn.BatchNorm2d(nf)
+        self.downsample = (nn.Sequential(nn.Conv2d(ni, nf, 1, stride, bias=False), nn.BatchNorm2d(nf))
+                           if stride != 1 or ni != nf else None)
+        self.act = build_act(post_act, nf, 'post')
+
+    def forward(self, x):
+        xs = torch.chunk(self.bn1(self.act1(self.conv1(x))), self.scale, dim=1)
+        outs, y = [], 0
+        for i, (conv, bn, act) in enumerate(zip(self.convs, self.bns, self.acts)):
+            y = act(bn(conv(xs[i] if self.first or i == 0 else y + xs[i])))
+            outs.append(y)
+        if self.scale > 1: outs.append(self.pool(xs[-1]) if self.first else xs[-1])
+        out = self.bn3(self.conv3(torch.cat(outs, 1)))
+        return self.act(out + (x if self.downsample is None else self.downsample(x)))
+
+# %% ../nbs/10_models.ipynb #bafa002c
+def _init_fan_out(model, gain):
+    "The source's init: convs ~ N(0, gain²/fan_out), BatchNorm (1, 0), `keeps_init` modules untouched."
+    def init(m):
+        if getattr(m, 'keeps_init', False): return
+        if isinstance(m, nn.Conv2d):
+            with torch.no_grad(): m.weight.normal_(0, gain / math.sqrt(m.weight.shape[0] * m.weight[0, 0].numel()))
+        elif _is_norm(m): nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
+        for c in m.children(): init(c)
+    init(model)
+
+class Res2NetPlus(nn.Sequential):
+    "Res2NetPlus of the Mish thread's ImageWoof record: Res2Net 26w x 4s, 3-conv reversed stem, channel-aware activation."
+    def __init__(self, layers:tuple, # blocks per stage
+                 act='mish', # activation (Mish in the records)
+                 n_out:int=1000, # outputs of the final linear layer
+                 c_in:int=3, # input channels
+                 scale:int=4, # channel groups per block
+                 base_width:int=26, # group width for 64 planes
+                 pool:str='max', # stem downsample: 'max' (the source), 'lip' (the record), 'avg' or 'maxblur'
+                 act_places=ACT_PLACES, # where `act` goes: any of 'stem', 'block', 'post'
+                 base_act='relu', # activation for the places not in `act_places`
+                 stem_act=None, # if given, the stem's activation
+                 init:str|None='relu', # 'relu' (the source's fan-out Kaiming), 'act' (activation's gain) or None
+                 widen:float=1.): # width multiplier of the four stages
+        check_choice('pool', pool, POOLS, 'Res2NetPlus'); check_choice('init', init, INITS, 'Res2NetPlus')
+        for n, v in dict(n_out=n_out, c_in=c_in, scale=scale, base_width=base_width).items():
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"Res2NetPlus: {n}={v!r} must be a positive int")
+        if not (isinstance(widen, (int, float)) and 0 < widen <= 16): raise ValueError(f"Res2NetPlus: widen={widen!r} must be in (0, 16]")
+        acts = resolve_acts(act, act_places, base_act, stem_act)
+        planes = [max(1, int(o * widen)) for o in (64, 128, 256, 512)]
+        stem = [conv_act_bn(a, b, stride=2 if i == 0 else 1, act=acts['stem']) for i, (a, b) in enumerate(zip((c_in, 32, 64), (32, 64, 64)))]
+        ins = [64] + [q * Res2Block.expansion for q in planes[:-1]]
+        stages = [self._make_layer(ni, q, n, 1 if i == 0 else 2, scale, base_width, acts)
+                  for i, (ni, q, n) in enumerate(zip(ins, planes, layers))]
+        super().__init__(*stem, pool_layer(pool, nf=64), *stages, nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(planes[-1] * Res2Block.expansion, n_out))
+        self.act_name, self.acts = _factory('act', act).name, {k: f.name for k, f in acts.items()}
+        self.pool, self.scale, self.base_width, self.widen, self.sa = pool, scale, base_width, widen, False
+        self.init_scheme, self.init_gain = init, None if init is None else math.sqrt(2) if init == 'relu' else act_gain(act)
+        if init is not None: _init_fan_out(self, self.init_gain)
+
+    @staticmethod
+    def _make_layer(ni, planes, n_blocks, stride, scale, base_width, acts):
+        return nn.Sequential(*[Res2Block(ni if j == 0 else planes * Res2Block.expansion, planes, stride if j == 0 else 1,
+                                         scale, base_width, first=j == 0, act=acts['block'], post_act=acts['post'])
+                               for j in range(n_blocks)])
+
+# %% ../nbs/10_models.ipynb #891278f7
+@delegates(Res2NetPlus, but=['layers'])
+def res2netplus(depth:int, # 18, 34, 50 or 101 (bottleneck blocks at every depth, as the source)
+                act='mish', # activation (Mish in the records)
+                n_out:int=1000, # number of outputs
+                c_in:int=3, # input channels
+                **kwargs) -> Res2NetPlus:
+    "Res2NetPlus{depth} of the Mish thread's records, with `act` (and the options of `Res2NetPlus`)."
+    model = Res2NetPlus(_depth(depth, 'res2netplus')[1], act=act, n_out=n_out, c_in=c_in, **kwargs)
+    model.arch, model.depth = f'res2netplus{depth}', depth
+    return model
+
+# %% ../nbs/10_models.ipynb #44409c97
+MODELS = {'xresnet': xresnet, 'mxresnet': mxresnet, 'res2netplus': res2netplus}
+ARCH_TABLE = {f'{name}{d}': (fn, d) for name, fn in MODELS.items() for d in DEPTHS}
 
 # %% ../nbs/10_models.ipynb #af37a7a0
 class ModelSummary(dict):

@@ -6,7 +6,7 @@ Docs: https://activ-bench.github.io/activ_bench/train.html.md"""
 
 # %% ../nbs/13_train.ipynb #0eb49cd7
 from __future__ import annotations
-import math, os, platform, resource, time, warnings
+import inspect, math, os, platform, resource, time, warnings
 from dataclasses import dataclass, field, asdict, fields
 import torch, torch.nn as nn
 from fastai.basics import Learner, Callback, CancelFitException, accuracy, set_seed
@@ -18,7 +18,7 @@ from fastai.losses import LabelSmoothingCrossEntropyFlat, CrossEntropyLossFlat
 from fastai.torch_core import default_device, find_bs
 from .activations import act_spec, LearnedRelu
 from .activations import act_factory
-from .models import xresnet, mxresnet, DEPTHS
+from .models import ARCH_TABLE, POOLS, STAGES, CONV_KS
 from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS, SCHEDULES
 from .data import get_dls, DATASETS
 
@@ -27,21 +27,33 @@ __all__ = ['ARCHS', 'PRECISIONS', 'build_model', 'TrainConfig', 'DivergenceCallb
            'EpochStatsCallback', 'resolve_precision', 'device_name', 'make_learner', 'train']
 
 # %% ../nbs/13_train.ipynb #122549ba
-ARCHS = tuple(f'{a}{d}' for a in ('xresnet', 'mxresnet') for d in DEPTHS)
+ARCHS = tuple(ARCH_TABLE)
 
 def build_model(arch:str, # one of `ARCHS`, e.g. 'xresnet50'
                 act='relu', # activation (anything `act_factory` accepts)
                 act_kwargs:dict|None=None, # parameters of the activation
                 init:str='relu', # 'relu', 'act' or 'torch' (PyTorch's default init)
-                **kwargs): # passed to `xresnet`/`mxresnet` (n_out, c_in, act_places, pool, widen, ...)
+                **kwargs): # passed to the builder (n_out, c_in, act_places, pool, widen, sa, act_stages, ...)
     "Build the model called `arch` with activation `act`."
     if arch not in ARCHS: raise ValueError(f"arch={arch!r}; allowed: {', '.join(ARCHS)}")
-    fn = mxresnet if arch.startswith('mx') else xresnet
-    return fn(int(arch.lstrip('mxresnet')), act=act_factory(act, **(act_kwargs or {})),
-              init=None if init == 'torch' else init, **kwargs)
+    fn, depth = ARCH_TABLE[arch]
+    allowed = inspect.signature(fn).parameters
+    bad = [k for k in kwargs if k not in allowed]
+    if bad: raise ValueError(f"{arch}: option(s) {', '.join(bad)} not available; allowed: {', '.join(k for k in allowed if k != 'depth')}")
+    return fn(depth, act=act_factory(act, **(act_kwargs or {})), init=None if init == 'torch' else init, **kwargs)
 
 # %% ../nbs/13_train.ipynb #7a4b5ee7
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
+_CONVS = {'all': CONV_KS, '1x1': (1,), '3x3': (3,)}
+
+def _stages_kwargs(stages:str) -> dict:
+    "`act_stages` ('all' or a comma list of stage numbers) as model options."
+    if stages == 'all': return {}
+    try: st = tuple(int(s) for s in str(stages).split(','))
+    except ValueError: st = ()
+    if not st or any(s not in STAGES for s in st):
+        raise ValueError(f"TrainConfig.act_stages={stages!r}; allowed: 'all' or a comma list of {', '.join(map(str, STAGES))}")
+    return dict(act_stages=st)
 
 @dataclass
 class TrainConfig:
@@ -54,7 +66,7 @@ class TrainConfig:
     arch: str = 'xresnet50'          # see `ARCHS`
     act_places: str = 'all'          # where the activation replaces ReLU (see `build_model`)
     init: str = 'relu'               # conv init: 'relu' (fastai's), 'act' (activation-aware) or 'torch'
-    pool: str = 'max'                # stem pooling: 'max', 'avg' or 'maxblur'
+    pool: str = 'max'                # stem pooling: 'max', 'avg', 'maxblur' or 'lip' (the Mish thread's Res2NetPlus record)
     opt: str = 'ranger'
     lr: float = 4e-3
     mom: float = .95
@@ -75,6 +87,10 @@ class TrainConfig:
     data_path: str | None = None
     width: float = 1.                # channel multiplier of the stages (fastai's `widen`; < 1 for small CPU runs)
     act_overrides: dict = field(default_factory=dict) # {field: the grid's value} for fields set for this activation only (the report pairs these runs with the grid's baseline)
+    sa: bool | None = None           # SimpleSelfAttention in the first stage (None: the arch's default, on for mxresnet)
+    sym: bool = False                # symmetric self-attention (with `sa`)
+    act_stages: str = 'all'          # residual stages whose activations are `act`: 'all' or e.g. '2,3,4' (FReLU article)
+    act_convs: str = 'all'           # in-branch convs followed by `act`: 'all', '1x1' or '3x3' (FReLU article)
 
     def validate(self):
         "Check every field; raise `ValueError` naming the bad value and what is allowed."
@@ -87,7 +103,7 @@ class TrainConfig:
             if isinstance(v, bool) or not ok or v <= 0 or (isinstance(v, float) and not math.isfinite(v)):
                 raise ValueError(f"TrainConfig.{name}={v!r} must be a positive {'int' if integer else 'number'}")
         choice('dataset', DATASETS); choice('arch', ARCHS); choice('opt', OPTIMIZERS); choice('sched', SCHEDULES)
-        choice('precision', PRECISIONS); choice('init', ('relu', 'act', 'torch')); choice('pool', ('max', 'avg', 'maxblur'))
+        choice('precision', PRECISIONS); choice('init', ('relu', 'act', 'torch')); choice('pool', POOLS)
         act_spec(self.act)
         for n in ('size', 'epochs', 'bs'): positive(n, integer=True)
         for n in ('lr', 'eps', 'width'): positive(n)
@@ -104,6 +120,10 @@ class TrainConfig:
         names = {f.name for f in fields(self)} - {'act', 'act_kwargs', 'seed', 'act_overrides'}
         if not isinstance(self.act_overrides, dict) or any(o not in names for o in self.act_overrides):
             raise ValueError(f"TrainConfig.act_overrides={self.act_overrides!r} must map TrainConfig fields (not act, act_kwargs or seed) to the grid's values")
+        choice('act_convs', _CONVS); _stages_kwargs(self.act_stages)
+        for n in ('sa', 'sym'):
+            v = getattr(self, n)
+            if not (isinstance(v, bool) or (n == 'sa' and v is None)): raise ValueError(f"TrainConfig.{n}={v!r} must be True or False")
         return self
 
     @classmethod
@@ -192,6 +212,14 @@ def _places_kwargs(places:str) -> dict:
     if places == 'no_stem': return dict(act_places=('block', 'post'), stem_act='relu')
     return dict(act_places=tuple(p.strip() for p in places.split(',')))
 
+def _model_kwargs(cfg) -> dict:
+    "The model options of `cfg` (the ones left at their default are not passed, so every builder accepts them)."
+    kw = dict(pool=cfg.pool, widen=cfg.width, **_places_kwargs(cfg.act_places), **_stages_kwargs(cfg.act_stages))
+    if cfg.act_convs != 'all': kw['act_convs'] = _CONVS[cfg.act_convs]
+    if cfg.sa is not None: kw['sa'] = cfg.sa
+    if cfg.sym: kw['sym'] = True
+    return kw
+
 def _opt_kwargs(cfg) -> dict:
     import inspect
     from activ_bench.optim import OPTIMIZERS
@@ -207,8 +235,7 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
     if dls is None:
         dls = get_dls(cfg.dataset, size=cfg.size, bs=cfg.bs, workers=cfg.workers, path=cfg.data_path,
                       max_items=cfg.max_items, seed=0, device=device)  # the same subsample for every run
-    model = build_model(cfg.arch, act=cfg.act, act_kwargs=cfg.act_kwargs, n_out=dls.c, c_in=3, init=cfg.init,
-                        pool=cfg.pool, widen=cfg.width, **_places_kwargs(cfg.act_places))
+    model = build_model(cfg.arch, act=cfg.act, act_kwargs=cfg.act_kwargs, n_out=dls.c, c_in=3, init=cfg.init, **_model_kwargs(cfg))
     opt_func = get_opt_func(cfg.opt, **_opt_kwargs(cfg))
     loss = LabelSmoothingCrossEntropyFlat() if cfg.label_smoothing else CrossEntropyLossFlat()
     cbs = [DivergenceCallback(), ClampLearnedReluCallback(), EpochStatsCallback()]
