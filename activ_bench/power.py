@@ -1,4 +1,4 @@
-"""The smallest difference a set of seeds can detect, and how many seeds an observed difference would need: paired t-test power from the observed spread.
+"""The smallest difference a set of seeds can detect, how many seeds an observed difference would need (paired t-test power from the observed spread), Bayesian intervals of mean, variance and std, and a plan from an existing store.
 
 Docs: https://activ-bench.github.io/activ_bench/power.html.md"""
 
@@ -12,8 +12,9 @@ import scipy.stats
 from scipy.optimize import brentq
 
 # %% auto #0
-__all__ = ['POWER', 'ALPHA', 'MAX_SEEDS', 'paired_power', 'detectable_difference', 'seeds_needed', 'paired_spread',
-           'unpaired_spread', 'power_summary']
+__all__ = ['POWER', 'ALPHA', 'MAX_SEEDS', 'SEEDS_HEADER', 'paired_power', 'detectable_difference', 'seeds_needed',
+           'paired_spread', 'unpaired_spread', 'power_summary', 'bayes_intervals', 'seeds_rows', 'seeds_table',
+           'plan_rows']
 
 # %% ../nbs/28_power.ipynb #7be0f510
 POWER, ALPHA = .8, .05 # the conventional targets: 80% power at the 5% level, two-sided
@@ -26,7 +27,8 @@ def paired_power(n:int, # number of pairs (seeds)
     if n < 2: return math.nan
     df, nc = n - 1, abs(effect) * math.sqrt(n)
     t = scipy.stats.t.ppf(1 - alpha / 2, df)
-    return float(scipy.stats.nct.sf(t, df, nc) + scipy.stats.nct.cdf(-t, df, nc))
+    lower = scipy.stats.nct.cdf(-t, df, nc) # the wrong-sign rejections: negligible, but scipy can return NaN for them at large nc
+    return float(scipy.stats.nct.sf(t, df, nc) + (lower if math.isfinite(lower) else 0.))
 
 # %% ../nbs/28_power.ipynb #76b6b4d0
 def detectable_difference(sd:float, # standard deviation of the paired differences
@@ -77,3 +79,70 @@ def power_summary(diffs, # paired differences (activation - baseline), one per s
     return dict(n=n, mean=mean, sd=sd, mdd=detectable_difference(sd, n, power, alpha),
                 power_observed=paired_power(n, mean / sd, alpha) if n >= 2 and sd > 0 else math.nan,
                 seeds_needed=seeds_needed(mean, sd, power, alpha) if n >= 2 else None)
+
+# %% ../nbs/28_power.ipynb #86343efd
+def bayes_intervals(xs, # a sample (e.g. one activation's accuracies over seeds)
+                    conf:float=.95) -> dict: # {'mean'|'var'|'std': (posterior mean, lo, hi)}, NaN with fewer than 2 distinct values
+    "`scipy.stats.bayes_mvs` credible intervals of the mean, variance and standard deviation of `xs`"
+    x = np.asarray([v for v in xs if v is not None], dtype=float)
+    nan = (math.nan,) * 3
+    if len(x) < 2 or np.ptp(x) == 0: return dict(mean=nan, var=nan, std=nan)
+    m, v, s = scipy.stats.bayes_mvs(x, alpha=conf)
+    return {k: (float(o.statistic), float(o.minmax[0]), float(o.minmax[1])) for k, o in zip(('mean', 'var', 'std'), (m, v, s))}
+
+# %% ../nbs/28_power.ipynb #adf7e341
+def _pair(row, base) -> list:
+    mine, theirs = dict(zip(row['seeds'], row['accs'])), dict(zip(base['seeds'], base['accs']))
+    return [mine[s] - theirs[s] for s in sorted(set(mine) & set(theirs))]
+
+def seeds_rows(rows:list, # `report.summarize` rows
+               power:float=POWER, alpha:float=ALPHA, conf:float=.95) -> list:
+    "Each row with its Bayesian intervals (`bayes`) and the power of its comparison with its setting's baseline (`power`)"
+    base = {r['setting_key']: r for r in rows if r['is_baseline']}
+    out = []
+    for r in rows:
+        b = base.get(r['setting_key'])
+        ps = None if r['is_baseline'] or b is None else power_summary(_pair(r, b), power, alpha)
+        out.append(r | dict(bayes=bayes_intervals(r['accs'], conf), power=ps))
+    return out
+
+def _fmt(v, f='.2f'): return '—' if v is None or (isinstance(v, float) and not math.isfinite(v)) else format(v, f)
+def _iv(t): return '—' if t is None or not math.isfinite(t[1]) else f"[{t[1]:.2f}, {t[2]:.2f}]"
+
+SEEDS_HEADER = ('activation', 'runs', 't 95% CI', 'bayes_mvs mean', 'bayes_mvs std', 'bayes_mvs var',
+                'pairs', 'sd of Δ', 'detectable Δ (80%)', 'power at Δ', 'seeds for Δ')
+
+def seeds_table(rows:list) -> list:
+    "Table cells of `seeds_rows` rows: intervals, and what the seeds could detect"
+    out = []
+    for r in rows:
+        ps = r['power'] or {}
+        need = ps.get('seeds_needed')
+        out.append([r['act'], str(r['n_done']), '—' if not math.isfinite(r['ci_lo']) else f"[{r['ci_lo']:.2f}, {r['ci_hi']:.2f}]",
+                    _iv(r['bayes']['mean']), _iv(r['bayes']['std']), _iv(r['bayes']['var']),
+                    '' if r['is_baseline'] else str(ps.get('n', 0)), _fmt(ps.get('sd')), _fmt(ps.get('mdd')),
+                    _fmt(ps.get('power_observed'), '.0%'),
+                    '' if r['is_baseline'] else ('—' if ps.get('n', 0) < 2 else f"> {MAX_SEEDS:,}" if need is None else str(need))])
+    return out
+
+# %% ../nbs/28_power.ipynb #8356ab7c
+def plan_rows(rows:list, # `report.summarize` rows of the store
+              seeds:int|None=None, # the seeds you plan to run (None: as many as are paired now, at least 2)
+              diff:float|None=None, # the difference to detect, in points (None: the observed one)
+              power:float=POWER, alpha:float=ALPHA) -> list:
+    "One dict per setting and activation (or per setting with only baseline runs): spread, detectable difference, seeds needed"
+    out, base = [], {r['setting_key']: r for r in rows if r['is_baseline']}
+    for sk, b in base.items():
+        others = [r for r in rows if r['setting_key'] == sk and not r['is_baseline']]
+        unpaired = unpaired_spread(b['accs'])
+        for r in others or [None]:
+            d = _pair(r, b) if r is not None else []
+            paired = len(d) >= 2 and paired_spread(d) > 0
+            sd = paired_spread(d) if paired else unpaired
+            n = seeds or max(2, len(d))
+            target = diff if diff is not None else (float(np.mean(d)) if d else math.nan)
+            out.append(dict(setting_key=sk, title=b.get('title', sk), act=r['act'] if r else '(any)', pairs=len(d), sd=sd,
+                            spread_from='paired differences' if paired else f"{b['act']} runs x sqrt(2)", seeds=n,
+                            mdd=detectable_difference(sd, n, power, alpha), diff=target,
+                            seeds_needed=seeds_needed(target, sd, power, alpha) if math.isfinite(target) else None))
+    return out

@@ -280,6 +280,7 @@ def _provenance_lines(runs):
             *[f"libraries: {l}" for l in libs], *[f"data: {d}" for d in data]]
 
 # %% ../nbs/27_report.ipynb #06f5e99d
+from .power import seeds_rows, seeds_table, SEEDS_HEADER
 def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_boot:int=10_000, seed:int=0,
                   store:str|None=None) -> list:
     "The report as blocks: ('h1'|'h2'|'h3'|'p'|'li', text), ('table', header, rows), ('img', file name, alt)."
@@ -300,6 +301,11 @@ def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_bo
         lb = leaderboard_entry(s.get('dataset'), s.get('size'), s.get('epochs'))
         if lb: b.append(('p', f"Leaderboard ({LEADERBOARD_SOURCE['commit']}, {LEADERBOARD_SOURCE['date']}): {lb[0]:.2f}% (mean of {lb[1]} run{'s' * (lb[1] > 1)})."))
         b.append(('table', RESULT_HEADER, result_table(srows)))
+        b.append(('p', f"Intervals and seeds: the t-interval beside scipy's bayes_mvs credible intervals ({conf:.0%}) of the mean "
+                       f"(the same interval), std and variance; for each comparison with {baseline}, the spread of the paired differences, "
+                       "the smallest difference these seeds detect with 80% power at the 5% level (paired t-test), the power they had "
+                       "for the observed difference and the seeds it would need (see activ_bench.power)."))
+        b.append(('table', SEEDS_HEADER, seeds_table(seeds_rows(srows, conf=conf))))
         sruns = [r for r in runs if setting_key(r['config']) == sk]
         if any(r['status'] == 'done' for r in sruns):
             for name, fig in ((f'curves_{sk}.png', plot_curves(sruns, baseline)),
