@@ -6,9 +6,9 @@ Docs: https://activ-bench.github.io/activ_bench/grid.html.md"""
 
 # %% auto #0
 __all__ = ['LEADERBOARD_RECIPE', 'FMNIST_QUICK', 'PRESETS', 'DEFAULT_PRESET', 'RUNOFF_ACTS', 'MXRESNET_RECIPE',
-           'FIRST_RUNOFF_RECIPE', 'FLAT_COS_VS_ONE_CYCLE', 'THREAD_PRESETS', 'LABEL_KEYS', 'KEY_IGNORES',
-           'KEY_OMIT_DEFAULTS', 'get_preset', 'load_grid_file', 'build_grid', 'make_config', 'config_key',
-           'act_entries', 'expand_grid']
+           'FIRST_RUNOFF_RECIPE', 'FLAT_COS_VS_ONE_CYCLE', 'THREAD_PRESETS', 'FRELU_STAGES', 'LABEL_KEYS',
+           'KEY_IGNORES', 'KEY_OMIT_DEFAULTS', 'get_preset', 'load_grid_file', 'build_grid', 'make_config',
+           'config_key', 'act_entries', 'expand_grid']
 
 # %% ../nbs/20_grid.ipynb #6407bff4
 import json, hashlib, itertools, dataclasses, copy, re
@@ -86,6 +86,19 @@ THREAD_PRESETS = {
     **{f'lisht-imagenette-{ep}': _lisht(ep) for ep in (5, 20)},
     **{f'learned-relu-{ds}-{ep}': _learned(ds, ep) for ds in ('imagenette', 'imagewoof') for ep in (5, 20, 80)},
     **{f'mish-ranger-imagewoof-{ep}': _mish_ranger(ep) for ep in (5, 20, 80)},
+}
+FRELU_STAGES = ['2', '3', '4', '2,3', '3,4', '2,3,4'] # the article's placement-by-stage rows
+def _frelu(what, ep, act):
+    return _thread_preset('frelu', f"FReLU ablation ({what}) on imagenette, {ep} epochs: the leaderboard recipe (xresnet50), 5 seeds, 128px",
+                          **(LEADERBOARD_RECIPE | dict(dataset='imagenette', epochs=ep, act=act, mixup=.2 if ep >= 80 else 0.)))
+THREAD_PRESETS |= {
+    **{f'frelu-window-imagenette-{ep}': _frelu('window 1/3/5/7', ep, [dict(name='frelu', ks=[1, 3, 5, 7])]) for ep in (5, 20)},
+    **{f'frelu-stages-imagenette-{ep}': _frelu('by stage: ' + ' / '.join(FRELU_STAGES), ep, [dict(name='frelu', act_stages=FRELU_STAGES + ['all'])]) for ep in (5, 20)},
+    **{f'frelu-convs-imagenette-{ep}': _frelu('after 1x1 / 3x3 / all convs', ep, [dict(name='frelu', act_convs=['1x1', '3x3', 'all'])]) for ep in (5, 20)},
+    'mish-record-imagewoof-80': _thread_preset('mish_ranger', "the 80-epoch ImageWoof record's recipe: Res2NetPlus50 (Mish, reversed BN/act), "
+                                               "LIP pooling, RangerQH, CutMix, flat-then-cosine, lr 4e-3, against MXResNet50 (self-attention), 5 seeds, 128px",
+                                               **(MXRESNET_RECIPE | dict(dataset='imagewoof', epochs=80, act='mish', opt='ranger_qh', cutmix=1.,
+                                                  variants=[dict(arch='res2netplus50', pool='lip'), dict(arch='mxresnet50')]))),
 }
 PRESETS.update(THREAD_PRESETS)
 
@@ -207,7 +220,7 @@ def act_entries(v, # the grid's `act`: 'all', a name, an entry dict, or a list o
         bad = [k for k in train if config_fields and k not in config_fields and k != 'lr_mult' or k in ('act', 'act_kwargs', 'seed', 'act_overrides')]
         if bad: raise ValueError(f"act entry {spec.name!r}: {', '.join(map(repr, bad))} cannot be set per activation")
         for p in _combos(_coerce_dict(params)):
-            for t in _combos(_coerce_dict(train)):
+            for t in _combos(train): # numbers in text are read in `_apply_overrides`, where the field's type is known
                 if (spec.name, p, t) not in out: out.append((spec.name, p, t))
     if baseline and not any(n == act_spec(baseline).name and not p and not t for n, p, t in out): out.insert(0, (act_spec(baseline).name, {}, {}))
     return out
@@ -219,7 +232,9 @@ def _apply_overrides(d:dict, train:dict, config_cls=None) -> dict:
     if not train: return d
     defaults = {f.name: f.default for f in dataclasses.fields(config_cls) if f.default is not dataclasses.MISSING} if config_cls else {}
     grid_vals = {**defaults, **d}
-    t = dict(train); mult = t.pop('lr_mult', None)
+    t = {k: _coerce(v) if k == 'lr_mult' or isinstance(defaults.get(k), (int, float)) and not isinstance(defaults.get(k), bool) else v
+         for k, v in train.items()} # '8e-3' from YAML is a number for a numeric field; '2' stays text for act_stages
+    mult = t.pop('lr_mult', None)
     if mult is not None:
         if isinstance(mult, bool) or not isinstance(mult, (int, float)) or not mult > 0: raise ValueError(f"lr_mult={mult!r} must be a positive number")
         lr = t.get('lr', grid_vals.get('lr'))
