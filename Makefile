@@ -10,6 +10,9 @@ export OMP_NUM_THREADS ?= 2
 export MPLBACKEND ?= Agg
 # experiment notebooks start their real (GPU) runs only when asked; make test / make docs never ask
 unexport ACTIV_BENCH_EXPERIMENT
+# tests run the fused activations eagerly (compiling every kernel costs minutes on a fresh machine); the tests of
+# compilation itself switch it on (nbs/02_fused, nbs/03_activations)
+TEST_ENV := ACTIV_BENCH_FUSED=eager
 
 .PHONY: install data chromium run test export check-sync nbtest pytest clean-nbs docs bench clean
 
@@ -53,10 +56,10 @@ check-sync: export
 
 # two notebooks at once, one torch thread each (two threads each on two cores is many times slower)
 nbtest: install data
-	OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
+	$(TEST_ENV) OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
 
 pytest: install data chromium
-	$(BIN)/python -m pytest -q -rs tests
+	$(TEST_ENV) $(BIN)/python -m pytest -q -rs tests
 
 test: check-sync nbtest pytest
 
