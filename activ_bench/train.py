@@ -21,6 +21,7 @@ from .activations import act_factory
 from .models import ARCH_TABLE, POOLS, STAGES, CONV_KS
 from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS, SCHEDULES
 from .data import get_dls, DATASETS
+from .telemetry import check_instrument_options, instrument_callbacks, collect_telemetry
 
 # %% auto #0
 __all__ = ['ARCHS', 'PRECISIONS', 'build_model', 'TrainConfig', 'DivergenceCallback', 'ClampLearnedReluCallback',
@@ -91,6 +92,9 @@ class TrainConfig:
     sym: bool = False                # symmetric self-attention (with `sa`)
     act_stages: str = 'all'          # residual stages whose activations are `act`: 'all' or e.g. '2,3,4' (FReLU article)
     act_convs: str = 'all'           # in-branch convs followed by `act`: 'all', '1x1' or '3x3' (FReLU article)
+    telemetry: int = 0               # activation telemetry every N training batches (0: off), see `activ_bench.telemetry`
+    act_ema: float | None = None     # EMA decay of the activation parameters; evaluation uses the average (None: off)
+    act_freeze_pct: float | None = None # freeze the activation parameters after this share of training (None: off)
 
     def validate(self):
         "Check every field; raise `ValueError` naming the bad value and what is allowed."
@@ -124,6 +128,7 @@ class TrainConfig:
         for n in ('sa', 'sym'):
             v = getattr(self, n)
             if not (isinstance(v, bool) or (n == 'sa' and v is None)): raise ValueError(f"TrainConfig.{n}={v!r} must be True or False")
+        check_instrument_options(self.telemetry, self.act_ema, self.act_freeze_pct)
         return self
 
     @classmethod
@@ -239,6 +244,7 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
     opt_func = get_opt_func(cfg.opt, **_opt_kwargs(cfg))
     loss = LabelSmoothingCrossEntropyFlat() if cfg.label_smoothing else CrossEntropyLossFlat()
     cbs = [DivergenceCallback(), ClampLearnedReluCallback(), EpochStatsCallback()]
+    cbs += instrument_callbacks(cfg.telemetry, cfg.act_ema, cfg.act_freeze_pct)
     if cfg.mixup: cbs.append(MixUp(cfg.mixup))
     if cfg.cutmix: cbs.append(CutMix(cfg.cutmix))
     prec = resolve_precision(cfg.precision, device)
@@ -276,4 +282,5 @@ def train(cfg:TrainConfig|dict, # the run
                 device=device_name(dev),
                 precision=learn.precision,
                 data_path=str(learn.dls.path) if getattr(learn.dls, 'path', None) else None,
-                n_params=sum(p.numel() for p in learn.model.parameters()))
+                n_params=sum(p.numel() for p in learn.model.parameters()),
+                telemetry=collect_telemetry(learn))
