@@ -207,7 +207,7 @@ def plan(store:str=DEFAULT_STORE, # results store with earlier runs (a pilot)
 
 # %% ../nbs/29_cli.ipynb #eff1caf7
 COMMANDS = {'run': run, 'report': report, 'list': list_cmd, 'plan': plan}
-USAGE = """usage: activ-bench {run,report,list,plan} [options]
+USAGE = """usage: activ-bench {run,report,list,plan} [options]   (activ-bench --version: the installed version)
 
   run     train every unfinished run of a grid (preset, YAML file, flags) into a results store
   report  write report.md / report.html with statistics against ReLU and plots
@@ -232,6 +232,10 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
     if not argv or argv[0] in ('-h', '--help'):
         print(USAGE, file=sys.stdout if argv else sys.stderr)
         return 0 if argv else 2
+    if argv[0] in ('-V', '--version'):
+        from activ_bench import __version__
+        print(f"activ-bench {__version__}")
+        return 0
     cmd, rest = argv[0], argv[1:]
     if cmd not in COMMANDS:
         print(f"activ-bench: error: unknown command {cmd!r}; choose one of: {', '.join(COMMANDS)}", file=sys.stderr)
