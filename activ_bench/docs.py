@@ -17,8 +17,8 @@ __all__ = ['CACHE_VERSION', 'SHOW_DOC_SETUP', 'PAGE', 'SITE_CSS', 'SEARCH_JS', '
            'strip_directives', 'doc_cells', 'skip_flags', 'mark_skipped', 'load_doc_nb', 'kernel_env', 'project_root',
            'find_notebooks', 'page_path', 'sig_str', 'ApiRenderer', 'module_deps', 'exec_key', 'prepare_nb',
            'execute_nb', 'executed_notebooks', 'scrub_paths', 'md_title', 'page_cells', 'anchor_headings',
-           'render_body', 'sidebar_html', 'toc_html', 'prevnext_html', 'search_entries', 'mathjax_dir', 'write_assets',
-           'build_docs', 'get_doc_url', 'nb_markdown', 'write_readme', 'main']
+           'render_body', 'inline_md', 'sidebar_html', 'toc_html', 'prevnext_html', 'search_entries', 'mathjax_dir',
+           'write_assets', 'build_docs', 'get_doc_url', 'nb_markdown', 'write_readme', 'main']
 
 # %% ../nbs/30_docs.ipynb #053b68a8
 _DIRECTIVE = re.compile(r'^\s*#\|\s*(.*)$')
@@ -336,12 +336,12 @@ def anchor_headings(body:str) -> tuple[str, list]:
         return f'<h{level} id="{hid}" class="anchored">{inner}<a class="anchor-link" href="#{hid}" aria-label="link">#</a></h{level}>'
     return _HEADING.sub(sub, body), heads
 
-def render_body(cells) -> str:
+def render_body(cells, exporter=None) -> str:
     "HTML of the page's cells (nbconvert's basic template, no prompts)."
     from nbconvert import HTMLExporter
-    nb = nbformat.v4.new_notebook(cells=_showdoc_html(cells))
-    body, _ = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
-    return body
+    exporter = exporter or HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.v4.new_notebook(cells=_showdoc_html(cells)))
+    return body.replace('alt="No description has been provided for this image"', 'alt="figure"')
 
 # %% ../nbs/30_docs.ipynb #b3a2801d
 PAGE = """<!doctype html>
@@ -372,6 +372,10 @@ MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$'], ['\\\\(','\\\\)']], disp
 <nav id="toc" aria-label="On this page">{toc}</nav>
 </div></body></html>
 """
+
+def inline_md(text:str) -> str:
+    "HTML of a one-line description: escaped, `code` in code tags."
+    return re.sub(r'`([^`]+)`', r'<code>\1</code>', html.escape(text))
 
 def sidebar_html(pages, current, rel:str) -> str:
     "The site's pages grouped by folder, the current one highlighted."
@@ -406,7 +410,8 @@ def search_entries(href:str, title:str, body:str, heads) -> list[dict]:
     names = {i: t for _, i, t in heads}
     recs = []
     for (a, hid), (b, _) in zip(bounds, bounds[1:]):
-        text = re.sub(r'\s+', ' ', _strip_tags(re.sub(r'<(script|style)[^>]*>.*?</\1>', ' ', body[a:b], flags=re.S))).strip()
+        part = re.sub(r'<(script|style)[^>]*>.*?</\1>|<a class="anchor-link"[^>]*>#</a>', ' ', body[a:b], flags=re.S)
+        text = re.sub(r'\s+', ' ', _strip_tags(part)).strip()
         recs.append(dict(href=href + (f'#{hid}' if hid else ''), title=title, section=names.get(hid, ''), text=text[:600]))
     return recs
 
@@ -539,6 +544,7 @@ def build_docs(root=None, # project root (default: found from the working direct
               ) -> list[Path]:
     "Build the site: one page per notebook (`03_activations.ipynb` -> `activations.html`), sidebar, search, prev/next, API docs."
     from nbdev.doclinks import NbdevLookup
+    from nbconvert import HTMLExporter
     root = project_root(root); nbs = root / 'nbs'; out = root / dest
     found = find_notebooks(root)
     chosen = [p for p in found if only is None or p.name in only or str(p.relative_to(nbs)) in only]
@@ -549,16 +555,17 @@ def build_docs(root=None, # project root (default: found from the working direct
     if out.exists(): shutil.rmtree(out)
     write_assets(out)
     lookup, index, written = NbdevLookup(strip_libs='activ_bench'), [], []
+    exporter = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
     base = get_doc_url()
     for i, p in enumerate(found):
         if p not in runs: continue
         href = pages[i][0]; rel = '../' * href.count('/')
         nb = nbformat.read(runs[p], as_version=4)
         title, desc = md_title(nb)
-        body, heads = anchor_headings(render_body(page_cells(nb, root, lookup)))
+        body, heads = anchor_headings(render_body(page_cells(nb, root, lookup), exporter))
         if base: body = body.replace(base, rel)  # nbdev links the API by its published URL: keep them inside this site
         page = PAGE.format(title=html.escape(title or p.stem), site='activ_bench', desc_attr=html.escape(desc, quote=True),
-                           desc=f'<p class="description">{html.escape(desc)}</p>' if desc else '', rel=rel,
+                           desc=f'<p class="description">{inline_md(desc)}</p>' if desc else '', rel=rel,
                            sidebar=sidebar_html(pages, href, rel), toc=toc_html(heads), body=body,
                            prevnext=prevnext_html(pages, i, rel))
         dst = out / href; dst.parent.mkdir(parents=True, exist_ok=True); dst.write_text(page)
