@@ -49,5 +49,7 @@ def smoke_grid(grid:dict, # a preset or grid dict
     if any(d in ('imagenette', 'imagewoof') for d in dss):
         if data_path is None: raise ValueError("smoke_grid: an ImageNette/ImageWoof grid needs data_path (see make_imagenette_like)")
         g['data_path'] = str(data_path)
-    if 'variants' in g: g['variants'] = [v | {k: o for k, o in SMOKE_SETTINGS.items() if k in v} for v in g['variants']]
+    if 'variants' in g:
+        g['variants'] = [v | {k: o for k, o in SMOKE_SETTINGS.items() if k in v} | ({'arch': _map(v['arch'], _smoke_arch)} if 'arch' in v else {})
+                         for v in g['variants']]
     return g | overrides
