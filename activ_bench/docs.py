@@ -170,20 +170,22 @@ def module_deps(root, text:str) -> list[Path]:
 # %% ../nbs/30_docs.ipynb #0eabda80
 CACHE_VERSION = '1'  # bump to re-execute every notebook
 
+# the hidden first cell of every notebook the docs run: `show_doc` with `ApiRenderer`, and matplotlib's inline
+# display hooks, so that a returned `matplotlib.figure.Figure` (built without pyplot) shows as a PNG, not `<Figure size ...>`
+SHOW_DOC_SETUP = ("%matplotlib inline\nfrom functools import partial as _partial\nfrom nbdev.showdoc import show_doc as _show_doc\n"
+                  "from activ_bench.docs import ApiRenderer as _ApiRenderer\nshow_doc = _partial(_show_doc, renderer=_ApiRenderer)")
+
 def exec_key(root, nb_path, flags:set) -> str:
     "Content hash deciding whether a notebook must run again: its cells' sources, the package modules it imports, the skipped flags."
     nb = nbformat.read(nb_path, as_version=4)
     src = '\n'.join(f'{c.cell_type}\x00{c.source}' for c in nb.cells)
     try: renderer = inspect.getsource(ApiRenderer) + inspect.getsource(sig_str)  # how `show_doc` cells render
     except OSError: renderer = ''  # defined in a notebook
-    h = hashlib.sha256(f'{CACHE_VERSION}\x00{sorted(flags)}\x00{renderer}\x00{src}'.encode())
+    h = hashlib.sha256(f'{CACHE_VERSION}\x00{SHOW_DOC_SETUP}\x00{sorted(flags)}\x00{renderer}\x00{src}'.encode())
     for f in module_deps(root, src): h.update(f.name.encode() + b'\x00' + f.read_bytes())
     return h.hexdigest()[:20]
 
 # %% ../nbs/30_docs.ipynb #7771a839
-SHOW_DOC_SETUP = ("from functools import partial as _partial\nfrom nbdev.showdoc import show_doc as _show_doc\n"
-                  "from activ_bench.docs import ApiRenderer as _ApiRenderer\nshow_doc = _partial(_show_doc, renderer=_ApiRenderer)")
-
 def prepare_nb(path, flags:set):
     "The notebook as the docs run it: a `show_doc` cell after each exported definition (nbdev's `add_show_docs`), `flags` cells skipped."
     from fastcore.nbio import read_nb, nb2str
@@ -570,6 +572,7 @@ def build_docs(root=None, # project root (default: found from the working direct
                            prevnext=prevnext_html(pages, i, rel))
         dst = out / href; dst.parent.mkdir(parents=True, exist_ok=True); dst.write_text(page)
         index += search_entries(href, title or p.stem, body, heads); written.append(dst)
+        if '&lt;Figure size' in body: print(f"  {href}: a figure shows as text (`<Figure size ...>`)", file=sys.stderr)
     (out / 'search_index.js').write_text('window.SEARCH_INDEX = ' + json.dumps(index) + ';\n')
     return written
 
