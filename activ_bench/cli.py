@@ -6,7 +6,7 @@ Docs: https://activ-bench.github.io/activ_bench/cli.html.md"""
 
 # %% auto #0
 __all__ = ['FLAG_RENAMES', 'FLAG_OWN', 'FLAG_EXCLUDED', 'COMMANDS', 'USAGE', 'split_arg', 'seeds_arg', 'config_flags', 'run',
-           'report', 'list_cmd', 'plan', 'main']
+           'report', 'list_cmd', 'plan', 'main', 'kernels']
 
 # %% ../nbs/29_cli.ipynb #c1d945b6
 import sys, os, io
@@ -260,3 +260,20 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
         return 130
     finally: sys.argv = old_argv
     return 0
+
+# %% ../nbs/29_cli.ipynb #ff4cf083
+@call_parse
+def kernels(acts:str='all', # comma list of pointwise activations, or 'all'
+            dtypes:str='float32,bfloat16,float64', # comma list: float32, bfloat16, float16, float64
+            shape:str='32,64,32,32', # input shape N,C,H,W
+            rounds:int=7, # interleaved rounds
+            reps:int=5, # timed calls per form per round
+            threads:int=0, # torch threads (0: PyTorch's default)
+            out:str=None): # also write the Markdown table to this file
+    "Time each activation's forward and backward against ReLU: ours, the seed's formula, the native op."
+    from activ_bench.kernels import run_kernels
+    print(run_kernels(acts, dtypes, shape, rounds, reps, threads, out, command=' '.join(['activ-bench kernels', *sys.argv[1:]])))
+
+COMMANDS['kernels'] = kernels
+USAGE = USAGE.replace(',plan}', ',plan,kernels}').replace('\n\nactiv-bench COMMAND -h',
+    "\n  kernels time each activation's forward/backward kernels against ReLU (ours, seed formula, native op)\n\nactiv-bench COMMAND -h", 1)
