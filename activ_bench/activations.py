@@ -16,8 +16,8 @@ from .registry import (ActSpec, ACTS, ALIASES, ActModule, ActFactory, register_a
 
 # %% auto #0
 __all__ = ['LiSHTFn', 'GeneralReluFn', 'TReluFn', 'FTSwishFn', 'LightReluFn', 'LearnedReluFn', 'MishFn', 'PReLUFn', 'SEED_SHIFTS',
-           'check_range', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT', 'LightRelu', 'LearnedRelu',
-           'FReLU', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments', 'mean_shift_for',
+           'AUTO_SHIFTS', 'check_range', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT', 'LightRelu',
+           'LearnedRelu', 'FReLU', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments', 'mean_shift_for',
            'mean_shift_table', 'act_curves', 'plot_acts']
 
 # %% ../nbs/03_activations.ipynb #0c832a17
@@ -102,15 +102,21 @@ class GeneralRelu(ActModule):
 def _trelu_fwd(x, shift): return (_up(x).clamp_min(0) + shift).to(x.dtype)
 def _trelu_bwd(x, g, shift): return torch.where(_up(x) > 0, _up(g), 0.).to(g.dtype)
 TReluFn = pointwise_fn('trelu', _trelu_fwd, _trelu_bwd)
+def _resolve_auto(value, name:str, owner:str, centring):
+    "`value`, or `centring()` (the shift that centres the output for N(0, 1) input) when it is 'auto'."
+    if not isinstance(value, str): return value
+    if value != 'auto': raise ValueError(f"{owner}: {name}={value!r}; allowed: a number, None or 'auto'")
+    return centring()
 
 @register_act('trelu', source='runoff thread (Less Wright)')
 class TRelu(ActModule):
     "Thresholded ReLU: `relu(x) + threshold - mean_shift`."
     def __init__(self, threshold:float=-.25, # value of the output for x <= 0, before the shift
-                 mean_shift:float|None=-.03, # subtracted from the output (None: no shift)
+                 mean_shift:float|str|None=-.03, # subtracted from the output (None: no shift; 'auto': centre it for N(0,1) input)
                  inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
         self.threshold = check_range('threshold', threshold, owner='TRelu')
+        mean_shift = _resolve_auto(mean_shift, 'mean_shift', 'TRelu', lambda: mean_shift_for(TRelu(threshold, None)))
         self.mean_shift = check_range('mean_shift', mean_shift, allow_none=True, owner='TRelu')
 
     def forward(self, x): return TReluFn.call(x, float(self.threshold - (self.mean_shift or 0.)))
@@ -145,9 +151,10 @@ class FTSwish(ActModule):
 class FTSwishPlus(FTSwish):
     "FTSwish with a mean shift: `FTSwish(x, threshold) - mean_shift`."
     def __init__(self, threshold:float=-.25, # the flat value for negative inputs, <= 0
-                 mean_shift:float|None=-.1, # subtracted from the output (None: no shift)
+                 mean_shift:float|str|None=-.1, # subtracted from the output (None: no shift; 'auto': centre it for N(0,1) input)
                  inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__(threshold)
+        mean_shift = _resolve_auto(mean_shift, 'mean_shift', 'FTSwishPlus', lambda: mean_shift_for(FTSwish(threshold)))
         self.mean_shift = check_range('mean_shift', mean_shift, allow_none=True, owner='FTSwishPlus')
 
     @property
@@ -172,13 +179,22 @@ def _light_bwd(x, g, sub, maxv):
 
 LightReluFn = pointwise_fn('light_relu', _light_fwd, _light_bwd)
 
+def _centring_sub(maxv):
+    "The `sub` that centres `min(z*tanh(z) - sub, maxv)`: E[z*tanh(z)], corrected for the clamp (a fixed point)."
+    s = mean_shift_for(LightRelu(sub=None, maxv=None))
+    for _ in range(50 if maxv is not None else 0): # converges at the rate of the share clamped
+        d = mean_shift_for(LightRelu(sub=s, maxv=maxv)); s += d
+        if abs(d) < 1e-10: break
+    return s
+
 @register_act('light_relu', source='LiSHT thread (Less Wright), a.k.a. LiSHT+', aliases=('lisht_plus', 'lisht+'))
 class LightRelu(ActModule):
     "LiSHT+ : `min(x*tanh(x) - sub, maxv)`."
-    def __init__(self, sub:float|None=.46, # mean shift subtracted from the output
+    def __init__(self, sub:float|str|None=.46, # mean shift subtracted from the output ('auto': centre it for N(0,1) input)
                  maxv:float|None=7.5, # clamp of the output (None: no clamp), above `sub`
                  inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
+        sub = _resolve_auto(sub, 'sub', 'LightRelu', lambda: _centring_sub(check_range('maxv', maxv, allow_none=True, owner='LightRelu')))
         self.sub = check_range('sub', sub, allow_none=True, owner='LightRelu')
         self.maxv = check_range('maxv', maxv, allow_none=True, owner='LightRelu')
         if maxv is not None and maxv <= (sub or 0):
@@ -366,13 +382,16 @@ def mean_shift_for(act, # name, class, partial, factory or module
 
 # %% ../nbs/03_activations.ipynb #4257135d
 SEED_SHIFTS = {'lisht': ('sub', .46), 'trelu': ('mean_shift', -.03), 'ftswish_plus': ('mean_shift', -.1)}
+AUTO_SHIFTS = {'trelu': 'mean_shift', 'ftswish_plus': 'mean_shift', 'light_relu': 'sub'} # the parameter that takes 'auto'
 
 def mean_shift_table() -> list[dict]:
-    "Mean output for N(0,1) input of every activation with its defaults, and the seeds' hand-picked shifts."
+    "Mean output for N(0,1) input of every activation with its defaults, the seeds' hand-picked shifts and the 'auto' ones."
     rows = []
     for n in list_acts():
         seed = SEED_SHIFTS.get(n)
-        rows.append(dict(act=n, mean=round(mean_shift_for(n), 4), seed_shift=f"{seed[0]}={seed[1]}" if seed else ''))
+        auto = AUTO_SHIFTS.get(n)
+        rows.append(dict(act=n, mean=round(mean_shift_for(n), 4), seed_shift=f"{seed[0]}={seed[1]}" if seed else '',
+                         auto_shift=f"{auto}={getattr(get_act(n, **{auto: 'auto'}), auto):.4f}" if auto else ''))
     return rows
 
 # %% ../nbs/03_activations.ipynb #70108d07

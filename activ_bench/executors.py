@@ -37,7 +37,7 @@ def load_train_fn(spec:str|Callable=DEFAULT_TRAIN_FN, # 'module:function', or th
 
 # %% ../nbs/23_executors.ipynb #206661c7
 RESULT_KEYS = ('status', 'error', 'history', 'accuracy', 'diverged_epoch', 'images_per_sec', 'peak_mem_mb', 'wall_time',
-               'device', 'n_params', 'provenance') # what the store has columns for; other keys go into the provenance
+               'device', 'n_params', 'provenance', 'telemetry') # what the store has columns for; other keys go into the provenance
 
 def execute_run(train_fn:str|Callable, # 'module:function' or the function
                 config:dict, # the full run config

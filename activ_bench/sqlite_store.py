@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
 """
-_JSON_COLS = ('config', 'history', 'provenance')
+_JSON_COLS = ('config', 'history', 'provenance', 'telemetry')
+_ADDED_COLS = {'telemetry': 'TEXT'} # nullable columns added after stores existed: added to an older file when it is opened
 _SCHEMA = _SCHEMA.replace('{statuses}', ','.join(f"'{s}'" for s in STATUSES))
 
 # %% ../nbs/21b_sqlite_store.ipynb #60f51700
@@ -38,6 +39,15 @@ def _num(v, typ=float):
     if v is None: return None
     v = typ(v)
     return None if isinstance(v, float) and not math.isfinite(v) else v
+
+def _add_columns(con):
+    "Add the columns of `_ADDED_COLS` that a store written by an older version lacks (NULL in its rows)."
+    have = {r[1] for r in con.execute('PRAGMA table_info(runs)')}
+    for c, t in _ADDED_COLS.items():
+        if c in have: continue
+        try: con.execute(f'ALTER TABLE runs ADD COLUMN {c} {t}')
+        except sqlite3.OperationalError as e: # another process added it first
+            if 'duplicate column' not in str(e): raise
 
 class ResultsStore(Store):
     "The SQLite results store: one row per run, keyed by its config hash."
@@ -50,6 +60,7 @@ class ResultsStore(Store):
                 with self._con() as con:
                     con.execute('PRAGMA journal_mode=WAL')
                     con.executescript(_SCHEMA)
+                    _add_columns(con)
                 break
             except sqlite3.OperationalError as e:
                 if 'locked' not in str(e) or attempt == 49: raise
@@ -145,7 +156,8 @@ def finish(self:ResultsStore, key:str, result:dict, # what `execute_run` returne
                 diverged_epoch=_num(result.get('diverged_epoch'), int), images_per_sec=_num(result.get('images_per_sec')),
                 peak_mem_mb=_num(result.get('peak_mem_mb')), wall_time=_num(result.get('wall_time')),
                 device=result.get('device'), n_params=_num(result.get('n_params'), int),
-                provenance=_dumps(result.get('provenance')), heartbeat=None, finished=time.time())
+                provenance=_dumps(result.get('provenance')), telemetry=_dumps(result.get('telemetry')),
+                heartbeat=None, finished=time.time())
     with self._write() as con:
         cur = con.execute(f"UPDATE runs SET {', '.join(f'{k}=?' for k in vals)} WHERE key=? AND status NOT IN (?, ?)",
                           (*vals.values(), key, *FINISHED))
