@@ -77,4 +77,10 @@ def run_provenance(config:dict, result:dict) -> dict:
     path = result.get('data_path') or config.get('data_path')
     prov['dataset'] = dict(name=ds, version=result.get('dataset_version') or DATASET_VERSIONS.get(ds),
                            path=None if path is None else str(path), fingerprint=path_fingerprint(path))
+    if isinstance(config.get('act'), str) and config['act'] != 'relu':
+        try:
+            from activ_bench.registry import act_provenance
+            code = act_provenance(config['act']) # a user's activation: its module, file, SHA-256 and source
+        except Exception as e: code = {'error': repr(e)}
+        if code: prov['act_code'] = code
     return prov

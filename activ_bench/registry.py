@@ -14,7 +14,8 @@ import torch.nn as nn
 
 # %% auto #0
 __all__ = ['ACTS', 'ALIASES', 'BUILTIN_MODULES', 'TORCH_POINTWISE', 'ActSpec', 'register_act', 'list_acts', 'act_spec',
-           'is_pointwise', 'get_act', 'ActModule', 'ActFactory', 'act_factory']
+           'is_pointwise', 'get_act', 'ActModule', 'ActFactory', 'act_factory', 'FunctionAct', 'user_act',
+           'act_provenance']
 
 # %% ../nbs/01_registry.ipynb #67081d90
 @dataclass(frozen=True)
@@ -79,12 +80,13 @@ def act_spec(name:str) -> ActSpec:
     "The registry entry for `name` (or an alias); a clear error for an unknown name."
     if not isinstance(name, str): raise ValueError(f"activation name must be a str, got {name!r}")
     _load_builtins()
+    if ':' in name: return user_act(name) # 'module:Class' or 'module:function', imported on first use
     key = _key(name)
     key = ALIASES.get(key, key)
     if key not in ACTS:
         close = difflib.get_close_matches(key, list(ACTS) + list(ALIASES), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ''
-        raise ValueError(f"unknown activation {name!r}{hint}; choose one of: {', '.join(ACTS)}")
+        raise ValueError(f"unknown activation {name!r}{hint}; choose one of: {', '.join(ACTS)} (or your own as 'module:Class')")
     return ACTS[key]
 
 # %% ../nbs/01_registry.ipynb #b8ec6b89
@@ -192,3 +194,49 @@ def act_factory(act, # registry name, nn.Module class, partial, ActFactory, or a
         return ActFactory(act, name, needs, kwargs)
     raise ValueError(f"act={act!r} is not an activation; pass a name ({', '.join(list_acts())}), an nn.Module class, "
                      "a partial or a callable f(nf)")
+
+# %% ../nbs/01_registry.ipynb #54b3ead2
+class FunctionAct(ActModule):
+    "A pointwise activation made from a function of the tensor (`fn` is set on the subclass `user_act` makes)"
+    fn = None
+    def forward(self, x): return type(self).fn(x)
+    def extra_repr(self): return getattr(type(self).fn, '__qualname__', '')
+
+def user_act(spec:str) -> ActSpec: # 'module:Class' or 'module:function'
+    "The registry entry of a user's activation, importing and registering it on first use"
+    if spec in ACTS: return ACTS[spec]
+    mod_name, _, attr = spec.partition(':')
+    if not mod_name or not attr.isidentifier():
+        raise ValueError(f"activation {spec!r}: expected 'module:Class' or 'module:function', e.g. 'mypkg.acts:MyAct'")
+    try: mod = importlib.import_module(mod_name)
+    except ImportError as e: raise ValueError(f"activation {spec!r}: cannot import module {mod_name!r} ({e})") from None
+    obj = getattr(mod, attr, None)
+    if obj is None: raise ValueError(f"activation {spec!r}: module {mod_name!r} has no {attr!r}")
+    if isinstance(obj, type):
+        if not issubclass(obj, nn.Module): raise ValueError(f"activation {spec!r}: {obj!r} is not an nn.Module class")
+        cls, pointwise = obj, bool(getattr(obj, 'pointwise', False))
+    elif callable(obj):
+        cls = type(attr, (FunctionAct,), dict(fn=staticmethod(obj), __module__=mod_name, __qualname__=attr))
+        pointwise = bool(getattr(obj, 'pointwise', True))
+    else: raise ValueError(f"activation {spec!r}: {obj!r} is neither an nn.Module class nor a function")
+    ACTS[spec] = ActSpec(spec, cls, _needs_nf(cls) if cls is obj else False, pointwise, f"user code: {getattr(mod, '__file__', mod_name)}")
+    return ACTS[spec]
+
+# %% ../nbs/01_registry.ipynb #faf38898
+def act_provenance(name:str) -> dict|None: # a registry name, alias or 'module:Class'
+    "Where a user's activation comes from: module, file, the file's SHA-256 and the object's source; None for the package's own"
+    import hashlib, sys
+    spec = act_spec(name)
+    obj = getattr(spec.cls, 'fn', None) if issubclass(spec.cls, FunctionAct) else spec.cls
+    mod_name = getattr(obj, '__module__', None)
+    if mod_name in BUILTIN_MODULES or (mod_name or '').startswith('activ_bench.'): return None
+    mod = sys.modules.get(mod_name)
+    file = getattr(mod, '__file__', None)
+    try: source = inspect.getsource(obj)
+    except (OSError, TypeError): source = None
+    sha = None
+    if file:
+        try:
+            with open(file, 'rb') as f: sha = hashlib.sha256(f.read()).hexdigest()
+        except OSError: pass
+    return dict(name=spec.name, module=mod_name, qualname=getattr(obj, '__qualname__', None), file=file, sha256=sha, source=source)

@@ -277,7 +277,9 @@ def _provenance_lines(runs):
     libs = distinct(lambda p: ', '.join(f'{k} {v}' for k, v in sorted((p.get('versions') or {}).items()) if v) or None)
     data = distinct(lambda p: (p.get('dataset') or {}).get('version'))
     return [f"git commit: {', '.join(commits) or 'unknown'}", f"devices: {', '.join(devices) or 'unknown'}",
-            *[f"libraries: {l}" for l in libs], *[f"data: {d}" for d in data]]
+            *[f"libraries: {l}" for l in libs], *[f"data: {d}" for d in data],
+            *[f"activation code: {c}" for c in distinct(lambda p: None if not (p.get('act_code') or {}).get('name') else
+              f"{p['act_code']['name']} from {p['act_code'].get('file')} (sha256 {str(p['act_code'].get('sha256'))[:12]})")]]
 
 # %% ../nbs/27_report.ipynb #06f5e99d
 from .power import seeds_rows, seeds_table, SEEDS_HEADER

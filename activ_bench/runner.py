@@ -58,6 +58,14 @@ def _progress(todo:int, show:bool):
     return pb
 
 # %% ../nbs/24_runner.ipynb #46b272b0
+def _check_importable_acts(configs:list):
+    "An activation registered in this notebook or script (`__main__`) does not exist in a run's own process: say so now"
+    from activ_bench.registry import act_spec
+    for name in dict.fromkeys(c.get('act') for c in configs if isinstance(c.get('act'), str)):
+        if getattr(act_spec(name).cls, '__module__', None) == '__main__':
+            raise ValueError(f"activation {name!r} is registered in this notebook or script (__main__), which a run's own process "
+                             "cannot import: run with backend='inline', or put it in a module and name it 'module:Class'")
+
 def run_grid(grid:dict|str, # a grid dict (see `expand_grid`) or a preset name
              store:str|Path|Store=DEFAULT_STORE, # results store (path or `Store`)
              train_fn:str|Callable=DEFAULT_TRAIN_FN, # 'module:function' (a function only with backend 'inline')
@@ -74,6 +82,7 @@ def run_grid(grid:dict|str, # a grid dict (see `expand_grid`) or a preset name
     "Run every unfinished run of `grid`, committing each result to `store` as it finishes."
     if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
     grid, configs = grid_runs(grid, train_fn, baseline, config_cls)
+    if backend != 'inline': _check_importable_acts(configs)
     st = open_store(store)
     keys = st.add(configs, grid=grid.get('name'))
     if retry_failed: st.reset_failed(keys)

@@ -1,0 +1,50 @@
+"A user's activation ('module:Class' / 'module:function', or registered in a notebook) goes through grids, runs in their own processes, the report with its source in the provenance, the kernel benchmark and telemetry."
+import json, sys, types
+import pytest, torch, torch.nn as nn
+from conftest import TESTS, activ_bench, rows
+
+TINY = ['--dataset', 'fmnist', '--size', '28', '--epochs', '1', '--arch', 'xresnet18', '--width', '.25', '--max-items', '200',
+        '--bs', '32', '--precision', 'fp32', '--seeds', '2']
+
+def test_cli_run_report_and_provenance(tmp_path):
+    db, out = tmp_path/'runs.db', tmp_path/'report'
+    r = activ_bench('run', '--act', 'my_acts:Swishy,my_acts:softsign_act', '--act-kwargs', '{}', *TINY, '--store', db, '--quiet', timeout=600)
+    assert r.returncode == 0, r.stderr
+    runs = rows(db)
+    assert sorted({x['act'] for x in runs}) == ['my_acts:Swishy', 'my_acts:softsign_act', 'relu'] and {x['status'] for x in runs} == {'done'}
+    prov = {x['act']: json.loads(x['provenance']) for x in runs}
+    code = prov['my_acts:Swishy']['act_code']
+    assert code['file'].endswith('my_acts.py') and len(code['sha256']) == 64 and 'self.beta * x' in code['source']
+    assert 'def softsign_act' in prov['my_acts:softsign_act']['act_code']['source'] and 'act_code' not in prov['relu']
+    r = activ_bench('report', '--store', db, '--out', out)
+    assert r.returncode == 0, r.stderr
+    md = (out/'report.md').read_text()
+    assert '| my_acts:Swishy |' in md and '| my_acts:softsign_act |' in md and 'activation code: my_acts:Swishy from' in md
+    r = activ_bench('run', '--act', 'my_acts:Swishy', '--act-kwargs', '{beta: 3}', *TINY, '--store', db, '--dry-run')
+    assert r.returncode == 0 and 'my_acts:Swishy(beta=3)' in r.stdout, r.stdout + r.stderr
+    r = activ_bench('run', '--act', 'my_acts:Nope', *TINY, '--store', db, '--dry-run')
+    assert r.returncode == 2 and "module 'my_acts' has no 'Nope'" in r.stderr, r.stderr
+
+def test_kernel_benchmark_and_telemetry():
+    sys.path.insert(0, str(TESTS))
+    from activ_bench.kernels import time_kernels
+    from activ_bench.train import train
+    rows_ = time_kernels(['my_acts:Swishy'], dtypes=('float32',), shape=(2, 4, 8, 8), rounds=1, reps=1, warmup=0)
+    assert {(r['act'], r['form']) for r in rows_} >= {('my_acts:Swishy', 'ours'), ('relu', 'ours')}
+    res = train(dict(dataset='fmnist', size=28, epochs=1, arch='xresnet18', width=.25, max_items=64, bs=32, precision='fp32',
+                     act='my_acts:softsign_act', telemetry=1), device='cpu')
+    layers = res['telemetry']['activations']
+    assert res['status'] == 'done' and layers, res['telemetry']
+
+def test_notebook_registration(tmp_path):
+    "A class registered in __main__ runs inline; a process per run would not find it, and the runner says so."
+    from activ_bench.registry import register_act, ACTS
+    from activ_bench.runner import run_grid
+    Cube = type('NbCubeAct', (nn.Module,), dict(forward=lambda self, x: x.clamp(-3, 3) ** 3 / 9, __module__='__main__'))
+    register_act('nb_cube_act')(Cube)
+    try:
+        grid = dict(act='nb_cube_act', seeds=1, dataset='fmnist', size=28, epochs=1, arch='xresnet18', width=.25, max_items=64, bs=32, precision='fp32')
+        with pytest.raises(ValueError, match="registered in this notebook or script"): run_grid(grid, store=tmp_path/'a.db', backend='local', progress=False)
+        res = run_grid(grid, store=tmp_path/'b.db', backend='inline', progress=False)
+        assert res['done'] == 2, res
+    finally: ACTS.pop('nb_cube_act', None)
