@@ -16,26 +16,12 @@ from .registry import (ActSpec, ACTS, ALIASES, ActModule, ActFactory, register_a
 
 # %% auto #0
 __all__ = ['LiSHTFn', 'GeneralReluFn', 'TReluFn', 'FTSwishFn', 'LightReluFn', 'LearnedReluFn', 'MishFn', 'PReLUFn', 'SEED_SHIFTS',
-           'AUTO_SHIFTS', 'check_range', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT', 'LightRelu',
-           'LearnedRelu', 'FReLU', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments', 'mean_shift_for',
+           'AUTO_SHIFTS', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT', 'LightRelu', 'LearnedRelu',
+           'FReLU', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments', 'mean_shift_for',
            'mean_shift_table', 'act_curves', 'plot_acts']
 
 # %% ../nbs/03_activations.ipynb #0c832a17
-def check_range(name:str, # parameter name, used in the message
-                value, # value to check (None passes when `allow_none`)
-                lo=None, # smallest allowed value (inclusive)
-                hi=None, # largest allowed value (inclusive)
-                allow_none:bool=False, # accept None (feature switched off)
-                owner:str=''): # class or function name, for the message
-    "Raise `ValueError` unless `lo <= value <= hi`."
-    if value is None and allow_none: return value
-    where = f"{owner}: " if owner else ''
-    rng = f"[{'-inf' if lo is None else lo}, {'inf' if hi is None else hi}]" + (" or None" if allow_none else '')
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-        raise ValueError(f"{where}{name}={value!r} is not a number; allowed: {rng}")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ValueError(f"{where}{name}={value!r} is out of range; allowed: {rng}")
-    return value
+from .checks import check_range, check_pos_int  # validation helpers, shared by every module
 
 # %% ../nbs/03_activations.ipynb #83f9afbd
 def _up(x): return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x # compute low precision in fp32
@@ -230,8 +216,7 @@ class LearnedRelu(ActModule):
                  maxv:float=10., # initial clamp, in [5, 100]
                  inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
-        if isinstance(nf, bool) or not isinstance(nf, int) or nf < 1:
-            raise ValueError(f"LearnedRelu: nf={nf!r} must be a positive int (the channel count)")
+        nf = check_pos_int('nf', nf, 'LearnedRelu', 'the channel count')
         for n, v in dict(leak=leak, sub=sub, maxv=maxv).items():
             check_range(n, v, *self.ranges[n], owner='LearnedRelu')
         self.nf = nf
@@ -266,8 +251,7 @@ class FReLU(ActModule):
                  ks:int=3, # window size (odd)
                  init_std:float|None=.01): # std of the Gaussian init of the window (None: PyTorch default)
         super().__init__()
-        if isinstance(nf, bool) or not isinstance(nf, int) or nf < 1:
-            raise ValueError(f"FReLU: nf={nf!r} must be a positive int (the channel count)")
+        nf = check_pos_int('nf', nf, 'FReLU', 'the channel count')
         if not isinstance(ks, int) or ks < 1 or ks % 2 == 0:
             raise ValueError(f"FReLU: ks={ks!r} must be a positive odd int (1, 3, 5, ...)")
         self.nf, self.ks = nf, ks
@@ -329,8 +313,7 @@ class PReLU(ActModule, nn.PReLU):
     def __init__(self, nf:int, # number of channels
                  init:float=.25, # initial slope
                  inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
-        if isinstance(nf, bool) or not isinstance(nf, int) or nf < 1:
-            raise ValueError(f"PReLU: nf={nf!r} must be a positive int (the channel count)")
+        nf = check_pos_int('nf', nf, 'PReLU', 'the channel count')
         super().__init__(num_parameters=nf, init=check_range('init', init, 0, 1, owner='PReLU'))
         self.nf = nf
 

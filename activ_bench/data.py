@@ -23,6 +23,7 @@ from fastai.vision.augment import FlipItem, RandomResizedCrop, Resize
 from fastai.vision.core import PILImage, imagenet_stats
 from fastai.vision.utils import verify_image
 from fastcore.xtras import num_cpus
+from .checks import check_pos_int
 
 # %% auto #0
 __all__ = ['DATASETS', 'LEADERBOARD_SIZES', 'DEFAULT_SIZES', 'IMAGENETTE_CLASSES', 'IMAGEWOOF_CLASSES', 'FMNIST_CLASSES',
@@ -53,16 +54,11 @@ def check_dataset(dataset:str): # name of a data set
     if key not in DATASETS: raise ValueError(f"unknown dataset {dataset!r}; choose one of {list(DATASETS)}")
     return key
 
-def _check_pos_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}={value!r} must be a positive integer")
-    return int(value)
-
 # %% ../nbs/12_data.ipynb #110ae313
 def check_size(size:int, # image side in pixels
                dataset:str='imagenette'): # data set it is meant for
     "`size` as an int; warns when ImageNette/ImageWoof get a size off the leaderboard (128, 192, 256)"
-    size = _check_pos_int('size', size)
+    size = check_pos_int('size', size)
     if dataset != 'fmnist' and size not in LEADERBOARD_SIZES:
         warnings.warn(f"size={size} is not a leaderboard size {LEADERBOARD_SIZES}: results are not comparable to the leaderboard")
     return size
@@ -159,7 +155,7 @@ def balanced_subsample(labels, # one label per item
     "Sorted indices of a class-balanced random subset of size `min(n, len(labels))`"
     labels = np.asarray(labels)
     if n is None: return np.arange(len(labels))
-    n = _check_pos_int('max_items', n)
+    n = check_pos_int('max_items', n)
     if n >= len(labels): return np.arange(len(labels))
     rng = np.random.default_rng(0 if seed is None else seed)
     classes = rng.permutation(np.unique(labels))   # which classes get the remainder
@@ -200,7 +196,7 @@ def imagenette_dls(dataset:str='imagenette', # 'imagenette' or 'imagewoof'
                    device=None, # where batches go (None: fastai's default device)
                    valid_resize:str='center'): # see `imagenette_block`
     "ImageNette/ImageWoof `DataLoaders` from `path` or fastai's download"
-    dataset, bs = check_dataset(dataset), _check_pos_int('bs', bs)
+    dataset, bs = check_dataset(dataset), check_pos_int('bs', bs)
     size = check_size(size, dataset)
     if path is None: path = download_data(imagenette_url(dataset, size))
     path = Path(path)
@@ -334,7 +330,7 @@ def fmnist_dls(size:int=32, # image side after resizing (28: unchanged)
                device=None, # where batches go (None: fastai's default device)
                download:bool=True): # download if not found
     "Fashion-MNIST `DataLoaders`: 3-channel, `size` px, normalised; flips in training"
-    size, bs = check_size(size, 'fmnist'), _check_pos_int('bs', bs)
+    size, bs = check_size(size, 'fmnist'), check_pos_int('bs', bs)
     folder = fmnist_path(path, download)
     x_tr, y_tr, x_va, y_va = load_fmnist(folder)
     i_tr, i_va = balanced_subsample(y_tr.numpy(), max_items, seed), balanced_subsample(y_va.numpy(), max_items, seed)
@@ -373,7 +369,7 @@ def make_imagenette_like(dest:Path|str, # folder to create (train/ and val/ go i
                          seed:int=0, # which Fashion-MNIST images are used
                          fmnist:Path|str|None=None): # Fashion-MNIST folder (see `fmnist_path`)
     "Write a small ImageNette-layout data set of real Fashion-MNIST images; returns `dest`"
-    n_train, n_valid, size = _check_pos_int('n_train', n_train), _check_pos_int('n_valid', n_valid), _check_pos_int('size', size)
+    n_train, n_valid, size = check_pos_int('n_train', n_train), check_pos_int('n_valid', n_valid), check_pos_int('size', size)
     dest = Path(dest)
     x_tr, y_tr, x_va, y_va = load_fmnist(fmnist)
     rng = np.random.default_rng(seed)

@@ -10,13 +10,13 @@ import math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.meta import delegates
 from fastai.layers import ConvLayer, NormType, AdaptiveAvgPool, Flatten, MaxPool, AvgPool, SimpleSelfAttention
-from .activations import ACTS, ActFactory, act_factory, list_acts, check_range, gaussian_moments
+from .activations import ACTS, ActFactory, act_factory, list_acts, gaussian_moments
 
 # %% auto #0
-__all__ = ['DEPTHS', 'ACT_PLACES', 'POOLS', 'SHORTCUT_POOLS', 'INITS', 'STAGES', 'CONV_KS', 'MODELS', 'ARCH_TABLE',
-           'check_choice', 'MaxBlurPool', 'LIPPool', 'pool_layer', 'build_act', 'act_layers', 'conv_act', 'ActResBlock',
-           'resolve_acts', 'act_gain', 'init_xresnet', 'ActXResNet', 'xresnet', 'mxresnet', 'conv_act_bn', 'Res2Block',
-           'Res2NetPlus', 'res2netplus', 'ModelSummary', 'model_summary', 'act_cost_table', 'cost_markdown']
+__all__ = ['DEPTHS', 'ACT_PLACES', 'POOLS', 'SHORTCUT_POOLS', 'INITS', 'STAGES', 'CONV_KS', 'MODELS', 'ARCH_TABLE', 'MaxBlurPool',
+           'LIPPool', 'pool_layer', 'build_act', 'act_layers', 'conv_act', 'ActResBlock', 'resolve_acts', 'act_gain',
+           'init_xresnet', 'ActXResNet', 'xresnet', 'mxresnet', 'conv_act_bn', 'Res2Block', 'Res2NetPlus',
+           'res2netplus', 'ModelSummary', 'model_summary', 'act_cost_table', 'cost_markdown']
 
 # %% ../nbs/10_models.ipynb #0842f4b2
 DEPTHS = {18: (1, (2, 2, 2, 2)), 34: (1, (3, 4, 6, 3)), 50: (4, (3, 4, 6, 3)), 101: (4, (3, 4, 23, 3))}
@@ -28,21 +28,7 @@ STAGES = (1, 2, 3, 4)
 CONV_KS = (1, 3)
 
 # %% ../nbs/10_models.ipynb #bcb7d32e
-def check_choice(name:str, # parameter name, used in the message
-                 value, # value to check
-                 choices, # allowed values
-                 owner:str=''): # function or class name, for the message
-    "Raise `ValueError` unless `value` is one of `choices`."
-    def same(c):  # True/False never stand for 1/0; numpy ints and arrays compare safely
-        if value is c: return True
-        if isinstance(value, bool) or isinstance(c, bool): return False
-        try: return bool(value == c)
-        except Exception: return False
-    choices = list(choices)
-    if not any(same(c) for c in choices):
-        where = f"{owner}: " if owner else ''
-        raise ValueError(f"{where}{name}={value!r} is not allowed; choose one of {choices}")
-    return value
+from .checks import check_choice, check_range, check_pos_int  # validation helpers, shared by every module
 
 # %% ../nbs/10_models.ipynb #e420b00e
 class MaxBlurPool(nn.Module):
@@ -258,7 +244,7 @@ class ActXResNet(nn.Sequential):
     def _check(expansion, n_out, c_in, p, stem_szs, pool, shortcut_pool, init, widen):
         check_choice('expansion', expansion, (1, 4), 'ActXResNet')
         for n, v in dict(n_out=n_out, c_in=c_in).items():
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{n}={v!r} must be a positive int")
+            check_pos_int(n, v)
         check_range('p', p, 0, 1, owner='ActXResNet')
         if len(stem_szs) < 1 or stem_szs[-1] != 64:
             raise ValueError(f"stem_szs={stem_szs!r}: the stem must end with 64 channels, the first stage's input")
@@ -386,7 +372,7 @@ class Res2NetPlus(nn.Sequential):
                  widen:float=1.): # width multiplier of the four stages
         check_choice('pool', pool, POOLS, 'Res2NetPlus'); check_choice('init', init, INITS, 'Res2NetPlus')
         for n, v in dict(n_out=n_out, c_in=c_in, scale=scale, base_width=base_width).items():
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"Res2NetPlus: {n}={v!r} must be a positive int")
+            check_pos_int(n, v, 'Res2NetPlus')
         if not (isinstance(widen, (int, float)) and 0 < widen <= 16): raise ValueError(f"Res2NetPlus: widen={widen!r} must be in (0, 16]")
         acts = resolve_acts(act, act_places, base_act, stem_act)
         planes = [max(1, int(o * widen)) for o in (64, 128, 256, 512)]
@@ -437,7 +423,7 @@ def model_summary(model:nn.Module, # the model (mode and gradients are left as t
                   c_in:int=3) -> ModelSummary: # input channels
     "Parameters and MACs (convs and linears only) for one `c_in`x`size`x`size` input."
     for n, v in dict(size=size, c_in=c_in).items():
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"{n}={v!r} must be a positive int")
+        check_pos_int(n, v)
     in_acts = {id(c) for a in act_layers(model) for c in a.modules()}
     macs = dict(all=0, act=0)
     def hook(m, inp, out):

@@ -10,9 +10,11 @@ import copy, inspect, math
 from functools import partial
 import numpy as np, torch
 from fastcore.foundation import L
+from fastcore.meta import delegates
 from fastai.optimizer import Adam, Lookahead, QHAdam, RAdam, SGD
 from fastai.callback.schedule import ParamScheduler, combined_cos
 from fastai.learner import Learner
+from .checks import check_choice, check_fraction, check_int, check_pos_int
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'SCHEDULES', 'SnapshotLookahead', 'ranger', 'ranger_qh', 'get_opt_func', 'flat_cos_lr', 'one_cycle_lr',
@@ -52,36 +54,35 @@ class SnapshotLookahead(Lookahead):
         self.count,self.slow_weights = sd['count'],slow
 
 # %% ../nbs/11_optim.ipynb #5ce713b7
+@delegates(RAdam)
 def ranger(params, # model parameters (or parameter groups)
            lr:float|slice, # learning rate
            mom:float=0.95, # gradient moving average (beta1)
-           sqr_mom:float=0.99, # squared-gradient moving average (beta2)
-           eps:float=1e-6, # added to the denominator
            wd:float=0.01, # weight decay (decoupled unless `decouple_wd=False`)
+           eps:float=1e-6, # added to the denominator
            k:int=6, # Lookahead: sync the slow weights every `k` steps
            alpha:float=0.5, # Lookahead: slow weights move `alpha` of the way to the fast ones
-           beta:float=0., # SAdam softplus beta (0: off)
-           decouple_wd:bool=True): # AdamW-style weight decay
+           **kwargs): # the rest of `RAdam`'s hyper-parameters (`sqr_mom`, `beta`, `decouple_wd`)
     "RAdam + Lookahead (Ranger), fastai's `RAdam` wrapped in `SnapshotLookahead`"
-    return SnapshotLookahead(RAdam(params, lr=lr, mom=mom, sqr_mom=sqr_mom, eps=eps, wd=wd, beta=beta,
-                                   decouple_wd=decouple_wd), k=k, alpha=alpha)
+    return SnapshotLookahead(RAdam(params, lr=lr, mom=mom, wd=wd, eps=eps, **kwargs), k=k, alpha=alpha)
 
 # %% ../nbs/11_optim.ipynb #702f4f49
+@delegates(QHAdam, but=['nu_1', 'nu_2'])
 def ranger_qh(params, # model parameters (or parameter groups)
               lr:float|slice, # learning rate
               mom:float=0.95, # gradient moving average (beta1)
               sqr_mom:float=0.99, # squared-gradient moving average (beta2)
-              nus:tuple=(0.7, 1.0), # QH discount factors (nu_1 on the momentum, nu_2 on the squared average)
+              nus:tuple=(0.7, 1.0), # QH discount factors (`QHAdam`'s `nu_1` on the momentum, `nu_2` on the squared average)
               eps:float=1e-6, # added to the denominator
               wd:float=0.01, # weight decay (decoupled unless `decouple_wd=False`)
               k:int=6, # Lookahead: sync the slow weights every `k` steps
               alpha:float=0.5, # Lookahead: slow weights move `alpha` of the way to the fast ones
-              decouple_wd:bool=True): # AdamW-style weight decay
+              **kwargs): # the rest of `QHAdam`'s hyper-parameters (`decouple_wd`)
     "QHAdam + Lookahead (RangerQH), fastai's `QHAdam` wrapped in `SnapshotLookahead`"
     if not isinstance(nus, (tuple, list)) or len(nus) != 2:
         raise ValueError(f"nus={nus!r}: expected a pair (nu_1, nu_2), e.g. (0.7, 1.0)")
-    return SnapshotLookahead(QHAdam(params, lr=lr, mom=mom, sqr_mom=sqr_mom, nu_1=nus[0], nu_2=nus[1], eps=eps,
-                                    wd=wd, decouple_wd=decouple_wd), k=k, alpha=alpha)
+    return SnapshotLookahead(QHAdam(params, lr=lr, mom=mom, sqr_mom=sqr_mom, nu_1=nus[0], nu_2=nus[1], eps=eps, wd=wd,
+                                    **kwargs), k=k, alpha=alpha)
 
 # %% ../nbs/11_optim.ipynb #cdf7d39b
 OPTIMIZERS = dict(ranger=ranger, ranger_qh=ranger_qh, adam=Adam, radam=RAdam, sgd=SGD, qhadam=QHAdam)
@@ -98,18 +99,13 @@ def get_opt_func(name:str, # one of `OPTIMIZERS`: ranger, ranger_qh, adam, radam
     if bad: raise ValueError(f"{key} has no hyper-parameter {bad}; allowed: {allowed}")
     return partial(f, **kwargs)
 
-# %% ../nbs/11_optim.ipynb #31312891
-def _check_pct(pct_start):
-    if isinstance(pct_start, bool) or not isinstance(pct_start, (int, float)) or not 0 <= pct_start <= 1:
-        raise ValueError(f"pct_start={pct_start!r} must be a fraction of training in [0, 1]")
-
 # %% ../nbs/11_optim.ipynb #85c6746b
 def flat_cos_lr(pct:float, # fraction of training done, in [0, 1]
                 lr:float, # the flat learning rate
                 pct_start:float=0.72, # fraction of training at which the anneal starts
                 div_final:float=1e5): # the anneal ends at `lr/div_final`
     "Learning rate of the flat-then-cosine schedule at `pct` of training"
-    _check_pct(pct_start)
+    check_fraction('pct_start', pct_start)
     if pct < pct_start: return lr
     pos = (pct - pct_start) / (1 - pct_start)
     end = lr / div_final
@@ -122,7 +118,7 @@ def one_cycle_lr(pct:float, # fraction of training done, in [0, 1]
                  div:float=25., # start at `lr_max/div`
                  div_final:float=1e5): # end at `lr_max/div_final`
     "Learning rate of fastai's one-cycle schedule at `pct` of training"
-    _check_pct(pct_start)
+    check_fraction('pct_start', pct_start)
     def cos_from_to(start, end, pos): return end + (start - end) * (1 + math.cos(math.pi * pos)) / 2
     if pct < pct_start: return cos_from_to(lr_max/div, lr_max, pct/pct_start)
     return cos_from_to(lr_max, lr_max/div_final, (pct - pct_start)/(1 - pct_start))
@@ -142,12 +138,9 @@ def fit_with_schedule(learn:Learner, # the `Learner` to train
                       start_epoch:int=0, # resume: skip the epochs before this one
                       reset_opt:bool=False): # create a fresh optimizer first
     "Train `learn` for `n_epoch` with the `sched` learning-rate schedule"
-    if sched not in SCHEDULES: raise ValueError(f"unknown schedule {sched!r}; choose one of {list(SCHEDULES)}")
-    _check_pct(pct_start)
-    if isinstance(n_epoch, bool) or not isinstance(n_epoch, int) or n_epoch < 1:
-        raise ValueError(f"n_epoch={n_epoch!r} must be a positive integer")
-    if isinstance(start_epoch, bool) or not isinstance(start_epoch, int) or not 0 <= start_epoch < n_epoch:
-        raise ValueError(f"start_epoch={start_epoch!r} must be an integer in [0, {n_epoch-1}]")
+    check_choice('sched', sched, SCHEDULES, 'fit_with_schedule')
+    check_fraction('pct_start', pct_start)
+    check_int('start_epoch', start_epoch, 0, check_pos_int('n_epoch', n_epoch) - 1)
     if sched == 'one_cycle':
         return learn.fit_one_cycle(n_epoch, lr, div=div, div_final=div_final, pct_start=pct_start, wd=wd, cbs=cbs,
                                    reset_opt=reset_opt, start_epoch=start_epoch)

@@ -16,28 +16,29 @@ from fastai.callback.fp16 import MixedPrecision
 from fastai.callback.channelslast import ChannelsLast
 from fastai.losses import LabelSmoothingCrossEntropyFlat, CrossEntropyLossFlat
 from fastai.torch_core import default_device, find_bs
-from .activations import act_spec, LearnedRelu
-from .activations import act_factory
-from .models import ARCH_TABLE, POOLS, STAGES, CONV_KS
+from .checks import check_choice, check_fraction, check_int, check_pos_int, check_positive, check_range
+from .activations import act_spec, act_factory, LearnedRelu
+from .models import ARCH_TABLE, POOLS, STAGES, CONV_KS, INITS, ACT_PLACES
 from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS, SCHEDULES
 from .data import get_dls, DATASETS
 from .telemetry import check_instrument_options, instrument_callbacks, collect_telemetry
 
 # %% auto #0
-__all__ = ['ARCHS', 'PRECISIONS', 'build_model', 'TrainConfig', 'DivergenceCallback', 'ClampLearnedReluCallback',
-           'EpochStatsCallback', 'resolve_precision', 'device_name', 'make_learner', 'train']
+__all__ = ['ARCHS', 'INIT_NAMES', 'PRECISIONS', 'ACT_PLACE_PRESETS', 'build_model', 'TrainConfig', 'DivergenceCallback',
+           'ClampLearnedReluCallback', 'EpochStatsCallback', 'resolve_precision', 'device_name', 'make_learner',
+           'train']
 
 # %% ../nbs/13_train.ipynb #122549ba
 ARCHS = tuple(ARCH_TABLE)
+INIT_NAMES = tuple('torch' if i is None else i for i in INITS)  # `INITS`, with 'torch' for None (PyTorch's own init)
 
 def build_model(arch:str, # one of `ARCHS`, e.g. 'xresnet50'
                 act='relu', # activation (anything `act_factory` accepts)
                 act_kwargs:dict|None=None, # parameters of the activation
-                init:str='relu', # 'relu', 'act' or 'torch' (PyTorch's default init)
+                init:str='relu', # one of `INIT_NAMES`: 'relu', 'act' or 'torch' (PyTorch's default init)
                 **kwargs): # passed to the builder (n_out, c_in, act_places, pool, widen, sa, act_stages, ...)
     "Build the model called `arch` with activation `act`."
-    if arch not in ARCHS: raise ValueError(f"arch={arch!r}; allowed: {', '.join(ARCHS)}")
-    fn, depth = ARCH_TABLE[arch]
+    fn, depth = ARCH_TABLE[check_choice('arch', arch, ARCHS, 'build_model')]
     allowed = inspect.signature(fn).parameters
     bad = [k for k in kwargs if k not in allowed]
     if bad: raise ValueError(f"{arch}: option(s) {', '.join(bad)} not available; allowed: {', '.join(k for k in allowed if k != 'depth')}")
@@ -56,6 +57,18 @@ def _stages_kwargs(stages:str) -> dict:
         raise ValueError(f"TrainConfig.act_stages={stages!r}; allowed: 'all' or a comma list of {', '.join(map(str, STAGES))}")
     return dict(act_stages=st)
 
+ACT_PLACE_PRESETS = {'all': dict(act_places=ACT_PLACES),  # named `act_places` settings -> `build_model` arguments
+                     'no_stem': dict(act_places=tuple(p for p in ACT_PLACES if p != 'stem'), stem_act='relu')}
+
+def _places_kwargs(places:str) -> dict:
+    "`build_model` arguments for `act_places`: a name of `ACT_PLACE_PRESETS` or a comma list of `ACT_PLACES`."
+    if isinstance(places, str) and places in ACT_PLACE_PRESETS: return dict(ACT_PLACE_PRESETS[places])
+    parts = tuple(p.strip() for p in places.split(',')) if isinstance(places, str) else ()
+    if not parts or any(p not in ACT_PLACES for p in parts):
+        raise ValueError(f"TrainConfig.act_places={places!r}; allowed: {', '.join(ACT_PLACE_PRESETS)} "
+                         f"or a comma list of {', '.join(ACT_PLACES)}")
+    return dict(act_places=parts)
+
 @dataclass
 class TrainConfig:
     "One training run."
@@ -65,8 +78,8 @@ class TrainConfig:
     act: str = 'relu'                # registry name of the activation
     act_kwargs: dict = field(default_factory=dict)
     arch: str = 'xresnet50'          # see `ARCHS`
-    act_places: str = 'all'          # where the activation replaces ReLU (see `build_model`)
-    init: str = 'relu'               # conv init: 'relu' (fastai's), 'act' (activation-aware) or 'torch'
+    act_places: str = 'all'          # where the activation replaces ReLU: `ACT_PLACE_PRESETS` or a comma list of `ACT_PLACES`
+    init: str = 'relu'               # conv init (`INIT_NAMES`): 'relu' (fastai's), 'act' (activation-aware) or 'torch'
     pool: str = 'max'                # stem pooling: 'max', 'avg', 'maxblur' or 'lip' (the Mish thread's Res2NetPlus record)
     opt: str = 'ranger'
     lr: float = 4e-3
@@ -97,37 +110,23 @@ class TrainConfig:
     act_freeze_pct: float | None = None # freeze the activation parameters after this share of training (None: off)
 
     def validate(self):
-        "Check every field; raise `ValueError` naming the bad value and what is allowed."
-        def choice(name, allowed):
-            v = getattr(self, name)
-            if v not in allowed: raise ValueError(f"TrainConfig.{name}={v!r}; allowed: {', '.join(map(str, allowed))}")
-        def positive(name, integer=False):
-            v = getattr(self, name)
-            ok = isinstance(v, int) if integer else isinstance(v, (int, float))
-            if isinstance(v, bool) or not ok or v <= 0 or (isinstance(v, float) and not math.isfinite(v)):
-                raise ValueError(f"TrainConfig.{name}={v!r} must be a positive {'int' if integer else 'number'}")
-        choice('dataset', DATASETS); choice('arch', ARCHS); choice('opt', OPTIMIZERS); choice('sched', SCHEDULES)
-        choice('precision', PRECISIONS); choice('init', ('relu', 'act', 'torch')); choice('pool', POOLS)
-        act_spec(self.act)
-        for n in ('size', 'epochs', 'bs'): positive(n, integer=True)
-        for n in ('lr', 'eps', 'width'): positive(n)
-        if not isinstance(self.seed, int) or isinstance(self.seed, bool): raise ValueError(f"TrainConfig.seed={self.seed!r} must be an int")
-        for n in ('mom', 'sqr_mom', 'pct_start'):
-            v = getattr(self, n)
-            if not (isinstance(v, (int, float)) and 0 <= v < 1 or (n == 'pct_start' and v == 1)):
-                raise ValueError(f"TrainConfig.{n}={v!r} must be in [0, 1)")
-        for n in ('mixup', 'cutmix', 'wd'):
-            v = getattr(self, n)
-            if not isinstance(v, (int, float)) or v < 0: raise ValueError(f"TrainConfig.{n}={v!r} must be >= 0")
+        "Check every field; raise `ValueError` naming the bad value and what is allowed. Returns `self`."
+        def check(n, fn, *args, **kwargs): setattr(self, n, fn(f'TrainConfig.{n}', getattr(self, n), *args, **kwargs))
+        for n, allowed in dict(dataset=DATASETS, arch=ARCHS, opt=OPTIMIZERS, sched=SCHEDULES, precision=PRECISIONS,
+                               init=INIT_NAMES, pool=POOLS, act_convs=_CONVS).items(): check(n, check_choice, allowed)
+        act_spec(self.act); _places_kwargs(self.act_places); _stages_kwargs(self.act_stages)
+        for n in ('size', 'epochs', 'bs'): check(n, check_pos_int)
+        for n in ('lr', 'eps', 'width'): check(n, check_positive)
+        check('seed', check_int)
+        for n in ('mom', 'sqr_mom'): check(n, check_fraction, allow_one=False)
+        check('pct_start', check_fraction)
+        for n in ('mixup', 'cutmix', 'wd'): check(n, check_range, 0)
         if self.mixup and self.cutmix: raise ValueError("TrainConfig: mixup and cutmix are exclusive; set one of them to 0")
-        if self.max_items is not None: positive('max_items', integer=True)
+        if self.max_items is not None: check('max_items', check_pos_int)
+        check('sa', check_choice, (None, True, False)); check('sym', check_choice, (True, False))
         names = {f.name for f in fields(self)} - {'act', 'act_kwargs', 'seed', 'act_overrides'}
         if not isinstance(self.act_overrides, dict) or any(o not in names for o in self.act_overrides):
             raise ValueError(f"TrainConfig.act_overrides={self.act_overrides!r} must map TrainConfig fields (not act, act_kwargs or seed) to the grid's values")
-        choice('act_convs', _CONVS); _stages_kwargs(self.act_stages)
-        for n in ('sa', 'sym'):
-            v = getattr(self, n)
-            if not (isinstance(v, bool) or (n == 'sa' and v is None)): raise ValueError(f"TrainConfig.{n}={v!r} must be True or False")
         check_instrument_options(self.telemetry, self.act_ema, self.act_freeze_pct)
         return self
 
@@ -194,7 +193,7 @@ def _f(v):
 # %% ../nbs/13_train.ipynb #5ed99f90
 def resolve_precision(precision:str, device:torch.device) -> str:
     "The precision actually used on `device` for the requested one."
-    if precision not in PRECISIONS: raise ValueError(f"precision={precision!r}; allowed: {', '.join(PRECISIONS)}")
+    check_choice('precision', precision, PRECISIONS, 'resolve_precision')
     if device.type != 'cuda':
         if precision in ('bf16', 'fp16'): warnings.warn(f"precision={precision!r} ignored on {device.type}: training in fp32")
         return 'fp32'
@@ -212,11 +211,6 @@ def _peak_mem_mb(device) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10  # Linux: KiB
 
 # %% ../nbs/13_train.ipynb #8410f607
-def _places_kwargs(places:str) -> dict:
-    if places == 'all': return dict(act_places=('stem', 'block', 'post'))
-    if places == 'no_stem': return dict(act_places=('block', 'post'), stem_act='relu')
-    return dict(act_places=tuple(p.strip() for p in places.split(',')))
-
 def _model_kwargs(cfg) -> dict:
     "The model options of `cfg` (the ones left at their default are not passed, so every builder accepts them)."
     kw = dict(pool=cfg.pool, widen=cfg.width, **_places_kwargs(cfg.act_places), **_stages_kwargs(cfg.act_stages))
@@ -226,8 +220,7 @@ def _model_kwargs(cfg) -> dict:
     return kw
 
 def _opt_kwargs(cfg) -> dict:
-    import inspect
-    from activ_bench.optim import OPTIMIZERS
+    "The config's optimizer hyper-parameters that `cfg.opt` takes."
     allowed = inspect.signature(OPTIMIZERS[cfg.opt]).parameters
     return {k: getattr(cfg, k) for k in ('mom', 'sqr_mom', 'eps') if k in allowed}
 
