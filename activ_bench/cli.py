@@ -179,9 +179,10 @@ def list_cmd():
     print("Activations (name: parameters with defaults; aliases; source)")
     for name, params, als, src in _act_rows():
         print(f"  {name:<14} {params:<40} {('aliases: ' + als) if als else '':<32} {src}")
-    print("\nPresets (activ-bench run --preset NAME)")
+    print("\nPresets (activ-bench run --preset NAME; the threads' experiments carry their notebook's name)")
+    width = max(map(len, PRESETS))
     for name, p in PRESETS.items():
-        print(f"  {name:<14} {p['description']}")
+        print(f"  {name:<{width}} {('[' + p['thread'] + '] ') if p.get('thread') else ''}{p['description']}")
 
 # %% ../nbs/29_cli.ipynb #845cb985
 @call_parse

@@ -52,12 +52,12 @@ def _thread_preset(thread:str, description:str, **grid) -> dict:
     return dict(grid, thread=thread, description=description)
 
 def _runoff(ds, ep):
-    return _thread_preset('runoff', f"the runoff on {ds}, {ep} epochs: ReLU vs {', '.join(RUNOFF_ACTS)}, leaderboard recipe "
+    return _thread_preset('imagenette_runoff', f"the runoff on {ds}, {ep} epochs: ReLU vs {', '.join(RUNOFF_ACTS)}, leaderboard recipe "
                           f"(xresnet50, ranger, lr 8e-3){', mixup .2' if ep >= 80 else ''}, 5 seeds, 128px",
                           **(LEADERBOARD_RECIPE | dict(dataset=ds, epochs=ep, act=RUNOFF_ACTS, mixup=.2 if ep >= 80 else 0.)))
 
 def _lisht(ep):
-    return _thread_preset('lisht', f"LiSHT thread on imagenette, {ep} epochs: xresnet34, LiSHT (paper form) and LightRelu clamped at "
+    return _thread_preset('lisht_lightrelu', f"LiSHT thread on imagenette, {ep} epochs: xresnet34, LiSHT (paper form) and LightRelu clamped at "
                           f"8 and 16 at half the learning rate, GeneralRelu; 5 seeds, 128px",
                           **(LEADERBOARD_RECIPE | dict(dataset='imagenette', epochs=ep, arch='xresnet34',
                              act=[dict(name='lisht', lr_mult=.5), dict(name='light_relu', maxv=[8., 16.], lr_mult=.5), 'general_relu'])))
@@ -70,17 +70,17 @@ def _learned(ds, ep):
 
 def _mish_ranger(ep):
     mix = dict(cutmix=1.) if ep >= 80 else {}
-    return _thread_preset('mish_ranger', f"Mish/RangerQH records on imagewoof, {ep} epochs: mxresnet50 (self-attention), Mish vs ReLU, "
+    return _thread_preset('imagewoof_mish_ranger', f"Mish/RangerQH records on imagewoof, {ep} epochs: mxresnet50 (self-attention), Mish vs ReLU, "
                           f"ranger vs ranger_qh, flat-then-cosine vs one-cycle{', CutMix 1.0' if mix else ''}, lr 4e-3, 5 seeds, 128px",
                           **(MXRESNET_RECIPE | dict(dataset='imagewoof', epochs=ep, act='mish', opt=['ranger', 'ranger_qh'],
                                                     variants=FLAT_COS_VS_ONE_CYCLE) | mix))
 
 THREAD_PRESETS = {
     **{f'runoff-{ds}-{ep}': _runoff(ds, ep) for ds in ('imagenette', 'imagewoof') for ep in (5, 20, 80)},
-    'runoff-xresnet18': _thread_preset('runoff', "the first runoff: imagenette, xresnet18, Adam one-cycle at lr 1e-2, 12 epochs, "
+    'runoff-xresnet18': _thread_preset('imagenette_runoff', "the first runoff: imagenette, xresnet18, Adam one-cycle at lr 1e-2, 12 epochs, "
                                        "ReLU vs the field plus LightRelu (LiSHT+), 5 seeds, 128px",
                                        **(LEADERBOARD_RECIPE | dict(dataset='imagenette', arch='xresnet18', epochs=12, **FIRST_RUNOFF_RECIPE, act=RUNOFF_ACTS + ['light_relu']))),
-    'runoff-ftswish-thresholds': _thread_preset('runoff', "FTSwish+ threshold sweep -.2/-.25/-.3/-.4 (mean shift -.1), "
+    'runoff-ftswish-thresholds': _thread_preset('imagenette_runoff', "FTSwish+ threshold sweep -.2/-.25/-.3/-.4 (mean shift -.1), "
                                                 "the first runoff's recipe (xresnet18, Adam one-cycle, lr 1e-2, 12 epochs), 5 seeds",
                                                 **(LEADERBOARD_RECIPE | dict(dataset='imagenette', arch='xresnet18', epochs=12, **FIRST_RUNOFF_RECIPE, act=[dict(name='ftswish_plus', threshold=[-.2, -.25, -.3, -.4])]))),
     **{f'lisht-imagenette-{ep}': _lisht(ep) for ep in (5, 20)},
@@ -89,13 +89,13 @@ THREAD_PRESETS = {
 }
 FRELU_STAGES = ['2', '3', '4', '2,3', '3,4', '2,3,4'] # the article's placement-by-stage rows
 def _frelu(what, ep, act):
-    return _thread_preset('frelu', f"FReLU ablation ({what}) on imagenette, {ep} epochs: the leaderboard recipe (xresnet50), 5 seeds, 128px",
+    return _thread_preset('frelu_placement', f"FReLU ablation ({what}) on imagenette, {ep} epochs: the leaderboard recipe (xresnet50), 5 seeds, 128px",
                           **(LEADERBOARD_RECIPE | dict(dataset='imagenette', epochs=ep, act=act, mixup=.2 if ep >= 80 else 0.)))
 THREAD_PRESETS |= {
     **{f'frelu-window-imagenette-{ep}': _frelu('window 1/3/5/7', ep, [dict(name='frelu', ks=[1, 3, 5, 7])]) for ep in (5, 20)},
     **{f'frelu-stages-imagenette-{ep}': _frelu('by stage: ' + ' / '.join(FRELU_STAGES), ep, [dict(name='frelu', act_stages=FRELU_STAGES + ['all'])]) for ep in (5, 20)},
     **{f'frelu-convs-imagenette-{ep}': _frelu('after 1x1 / 3x3 / all convs', ep, [dict(name='frelu', act_convs=['1x1', '3x3', 'all'])]) for ep in (5, 20)},
-    'mish-record-imagewoof-80': _thread_preset('mish_ranger', "the 80-epoch ImageWoof record's recipe: Res2NetPlus50 (Mish, reversed BN/act), "
+    'mish-record-imagewoof-80': _thread_preset('imagewoof_mish_ranger', "the 80-epoch ImageWoof record's recipe: Res2NetPlus50 (Mish, reversed BN/act), "
                                                "LIP pooling, RangerQH, CutMix, flat-then-cosine, lr 4e-3, against MXResNet50 (self-attention), 5 seeds, 128px",
                                                **(MXRESNET_RECIPE | dict(dataset='imagewoof', epochs=80, act='mish', opt='ranger_qh', cutmix=1.,
                                                   variants=[dict(arch='res2netplus50', pool='lip'), dict(arch='mxresnet50')]))),
