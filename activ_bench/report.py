@@ -8,8 +8,8 @@ Docs: https://activ-bench.github.io/activ_bench/report.html.md"""
 __all__ = ['LEADERBOARD_SOURCE', 'LEADERBOARD', 'FASTAI_BASELINE_2020', 'FASTAI_BASELINE_2020_RECIPE', 'MXRESNET_2019_V1',
            'MXRESNET_2019_RECIPE', 'MIN_PAIRS', 'SETTING_IGNORES', 'RESULT_HEADER', 'leaderboard_entry', 'mean_ci',
            'bootstrap_ci', 'paired_comparison', 'backsteps', 'setting_of', 'setting_key', 'act_label', 'setting_title',
-           'summarize', 'plot_curves', 'plot_accuracy', 'result_table', 'report_blocks', 'blocks_to_markdown',
-           'blocks_to_html', 'write_report', 'show_report']
+           'summarize', 'plot_curves', 'plot_accuracy', 'baseline_label', 'result_table', 'report_blocks',
+           'blocks_to_markdown', 'blocks_to_html', 'write_report', 'show_report']
 
 # %% ../nbs/27_report.ipynb #6be9f501
 import math, json, html, hashlib, re, time, warnings, datetime
@@ -132,7 +132,7 @@ def act_label(cfg:dict) -> str:
 
 def setting_title(s:dict) -> str:
     "A one-line description of a setting."
-    parts = [s.get('dataset'), f"{s['size']}px" if s.get('size') else None, f"{s['epochs']} epochs" if s.get('epochs') else None,
+    parts = [s.get('dataset'), f"{s['size']}px" if s.get('size') else None, f"{s['epochs']} epoch{'s' * (s['epochs'] != 1)}" if s.get('epochs') else None,
              s.get('arch'), s.get('opt'), f"lr {s['lr']:g}" if isinstance(s.get('lr'), (int, float)) else None]
     return ', '.join(str(p) for p in parts if p is not None)
 
@@ -217,7 +217,7 @@ def plot_accuracy(runs:list, baseline:str='relu', leaderboard:float|None=None) -
     fig = Figure(figsize=(8, .45 * len(labels) + 1.6), layout='constrained')
     ax = fig.subplots()
     ys = np.arange(len(labels))[::-1]
-    ax.boxplot([by_act[l] for l in labels], positions=ys, vert=False, widths=.5, showfliers=False,
+    ax.boxplot([by_act[l] for l in labels], positions=ys, orientation='horizontal', widths=.5, showfliers=False,
                medianprops=dict(color='tab:orange'))
     rng = np.random.default_rng(0)
     for y, l in zip(ys, labels):
@@ -240,6 +240,8 @@ def _p(v, note=''):
 def _runs_cell(r):
     extra = [f"{r[f'n_{s}']} {s}" for s in ('diverged', 'failed', 'pending', 'running') if r[f'n_{s}']]
     return f"{r['n_done']}/{r['n_runs']}" + (f" ({', '.join(extra)})" if extra else '')
+
+def baseline_label(baseline:str) -> str: return 'ReLU' if baseline == 'relu' else baseline
 
 RESULT_HEADER = ('activation', 'runs done', 'mean %', 'std', '95% CI', 'Δ vs ReLU [95% CI]', 'pairs', 'p Wilcoxon', 'p t-test',
                  'beats leaderboard', 'backsteps/run', 'img/s', 'peak MB')
@@ -302,7 +304,7 @@ def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_bo
         b.append(('p', 'Setting: ' + ', '.join(f'{k}={v}' for k, v in s.items())))
         lb = leaderboard_entry(s.get('dataset'), s.get('size'), s.get('epochs'))
         if lb: b.append(('p', f"Leaderboard ({LEADERBOARD_SOURCE['commit']}, {LEADERBOARD_SOURCE['date']}): {lb[0]:.2f}% (mean of {lb[1]} run{'s' * (lb[1] > 1)})."))
-        b.append(('table', RESULT_HEADER, result_table(srows)))
+        b.append(('table', tuple(h.replace('vs ReLU', f'vs {baseline_label(baseline)}') for h in RESULT_HEADER), result_table(srows)))
         b.append(('p', f"Intervals and seeds: the t-interval beside scipy's bayes_mvs credible intervals ({conf:.0%}) of the mean "
                        f"(the same interval), std and variance; for each comparison with {baseline}, the spread of the paired differences, "
                        "the smallest difference these seeds detect with 80% power at the 5% level (paired t-test), the power they had "
@@ -320,13 +322,15 @@ def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_bo
         b.append(('table', ('activation', 'seed', 'setting', 'error'),
                   [[act_label(r['config']), str(r['config'].get('seed')), setting_key(r['config']),
                     ((r['error'] or '').strip().splitlines() or [''])[-1][:300]] for r in failed]))
-    b.append(('h2', 'The frozen leaderboard'))
-    b.append(('p', f"{LEADERBOARD_SOURCE['repo']} ({LEADERBOARD_SOURCE['file']} at {LEADERBOARD_SOURCE['commit']}, "
-                   f"{LEADERBOARD_SOURCE['date']}), {LEADERBOARD_SOURCE['data']}; {LEADERBOARD_SOURCE['unit']} (runs averaged)."))
-    sizes, epochs = sorted({k[1] for k in LEADERBOARD}), sorted({k[2] for k in LEADERBOARD})
-    b.append(('table', ('data set', 'px', *[f'{e} epochs' for e in epochs]),
-              [[ds, str(px), *[f"{LEADERBOARD[(ds, px, e)][0]:.2f} ({LEADERBOARD[(ds, px, e)][1]})" for e in epochs]]
-               for ds in ('imagenette', 'imagewoof') for px in sizes]))
+    in_store = [ds for ds in ('imagenette', 'imagewoof') if any(r['config'].get('dataset') == ds for r in runs)]
+    if in_store: # the leaderboard only for the data sets this store has runs on
+        b.append(('h2', 'The frozen leaderboard'))
+        b.append(('p', f"{LEADERBOARD_SOURCE['repo']} ({LEADERBOARD_SOURCE['file']} at {LEADERBOARD_SOURCE['commit']}, "
+                       f"{LEADERBOARD_SOURCE['date']}), {LEADERBOARD_SOURCE['data']}; {LEADERBOARD_SOURCE['unit']} (runs averaged)."))
+        sizes, epochs = sorted({k[1] for k in LEADERBOARD}), sorted({k[2] for k in LEADERBOARD})
+        b.append(('table', ('data set', 'px', *[f'{e} epochs' for e in epochs]),
+                  [[ds, str(px), *[f"{LEADERBOARD[(ds, px, e)][0]:.2f} ({LEADERBOARD[(ds, px, e)][1]})" for e in epochs]]
+                   for ds in in_store for px in sizes]))
     return b
 
 # %% ../nbs/27_report.ipynb #df6b94f5
@@ -381,6 +385,8 @@ def write_report(store:str|Path=DEFAULT_STORE, # the results store to report on
     store = Path(store)
     if not store.exists(): raise ValueError(f"no results store at {str(store)!r}: run `activ-bench run` first or pass --store")
     runs = ResultsStore(store).runs()
+    acts = sorted({r['config']['act'] for r in runs} | {act_label(r['config']) for r in runs})
+    if runs and baseline not in acts: raise ValueError(f"unknown baseline {baseline!r}; choose one of: {', '.join(acts)}")
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     blocks = report_blocks(runs, out, baseline, conf, n_boot, seed, store=str(store))
     (out/'report.md').write_text(blocks_to_markdown(blocks))

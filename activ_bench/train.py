@@ -203,7 +203,8 @@ def resolve_precision(precision:str, device:torch.device) -> str:
 def device_name(device:torch.device) -> str:
     "Human-readable name of the device."
     if device.type == 'cuda': return torch.cuda.get_device_name(device)
-    return f"cpu ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)"
+    n = torch.get_num_threads()
+    return f"cpu ({platform.processor() or platform.machine()}, {n} thread{'s' * (n != 1)})"
 
 # %% ../nbs/13_train.ipynb #163be426
 def _peak_mem_mb(device) -> float:

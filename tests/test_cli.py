@@ -27,6 +27,17 @@ def test_run_report_list_end_to_end(tmp_path):
     pngs = sorted(out.glob('*.png'))
     assert len(pngs) == 2 and all(f'({p.name})' in md and f'src="{p.name}"' in page for p in pngs)
 
+    assert 'Δ vs ReLU' in md and 'The frozen leaderboard' not in md  # no ImageNette/ImageWoof runs, no leaderboard table
+    assert '3 epochs' in md
+    r = activ_bench('report', '--store', db, '--out', tmp_path/'vs_mish', '--baseline', 'mish')
+    assert r.returncode == 0, r.stderr
+    md = (tmp_path/'vs_mish'/'report.md').read_text()
+    assert 'Δ vs mish' in md and 'vs ReLU' not in md
+    r = activ_bench('report', '--store', db, '--out', tmp_path/'bad', '--baseline', 'nope')
+    assert r.returncode == 2 and "unknown baseline 'nope'; choose one of: mish, relu" in r.stderr, r.stderr
+    r = activ_bench('--version')
+    assert r.returncode == 0 and r.stdout.startswith('activ-bench ')
+
     r = activ_bench('list')
     assert r.returncode == 0 and 'fmnist-quick' in r.stdout and 'imagewoof-80' in r.stdout and 'mish' in r.stdout
 
