@@ -2,7 +2,8 @@
 import math
 import numpy as np
 import scipy.stats
-from activ_bench.report import mean_ci, bootstrap_ci, paired_comparison, summarize, backsteps
+from activ_bench.stats import mean_ci, bootstrap_ci, paired_comparison, backsteps
+from activ_bench.report import summarize
 
 
 def test_mean_ci_matches_scipy_t_interval():
