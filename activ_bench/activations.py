@@ -196,12 +196,11 @@ def _learned_relu_fwd(x, leak, sub, maxv):
     return torch.minimum(v.clamp_min(0) + leak * v.clamp_max(0) - sub, maxv).to(x.dtype)
 
 def _learned_relu_bwd(x, g, leak, sub, maxv):
-    "Gradients for x and, summed over all but the channel dim, for leak, sub and maxv."
+    "Gradients for x and, summed over positions as (N, C), for leak, sub and maxv."
     v, gv = _up(x), _up(g)
     neg = v.clamp_max(0)
     gi = torch.where(v.clamp_min(0) + leak * neg - sub <= maxv, gv, 0.)  # where the clamp is not active
-    return (torch.where(v > 0, gi, gi * leak).to(g.dtype), (gi * neg).sum((0, 2)).to(leak.dtype),
-            (-gi).sum((0, 2)).to(sub.dtype), (gv - gi).sum((0, 2)).to(maxv.dtype))
+    return (torch.where(v > 0, gi, gi * leak).to(g.dtype), (gi * neg).sum(2), (-gi).sum(2), (gv - gi).sum(2))
 
 LearnedReluFn = channel_fn('learned_relu', _learned_relu_fwd, _learned_relu_bwd)
 
@@ -303,7 +302,7 @@ def _prelu_fwd(x, w):
 
 def _prelu_bwd(x, g, w):
     v, gv = _up(x), _up(g)
-    return torch.where(v > 0, gv, gv * w).to(g.dtype), torch.where(v > 0, 0., gv * v).sum((0, 2)).to(w.dtype)
+    return torch.where(v > 0, gv, gv * w).to(g.dtype), torch.where(v > 0, 0., gv * v).sum(2)
 
 PReLUFn = channel_fn('prelu', _prelu_fwd, _prelu_bwd)
 

@@ -158,7 +158,7 @@ def make_config(d:dict, # one run's settings
 # %% ../nbs/20_grid.ipynb #6327ae39
 KEY_IGNORES = ('workers', 'data_path') # config fields that do not change a run's result
 KEY_OMIT_DEFAULTS = {'act_overrides': {}, 'sa': None, 'sym': False, 'act_stages': 'all', 'act_convs': 'all',
-                     'telemetry': 0, 'act_ema': None, 'act_freeze_pct': None} # fields added after stores existed: left out of the key at these values, so old runs keep their keys
+                     'telemetry': 0, 'act_ema': None, 'act_freeze_pct': None, 'compile': False} # fields added after stores existed: left out of the key at these values, so old runs keep their keys
 
 def _json_default(o):
     if hasattr(o, 'item'): return o.item() # numpy / torch scalars

@@ -105,6 +105,7 @@ class TrainConfig:
     sym: bool = False                # symmetric self-attention (with `sa`)
     act_stages: str = 'all'          # residual stages whose activations are `act`: 'all' or e.g. '2,3,4' (FReLU article)
     act_convs: str = 'all'           # in-branch convs followed by `act`: 'all', '1x1' or '3x3' (FReLU article)
+    compile: bool = False            # torch.compile the whole model (inductor; the activations hand it their formulas)
     telemetry: int = 0               # activation telemetry every N training batches (0: off), see `activ_bench.telemetry`
     act_ema: float | None = None     # EMA decay of the activation parameters; evaluation uses the average (None: off)
     act_freeze_pct: float | None = None # freeze the activation parameters after this share of training (None: off)
@@ -115,6 +116,7 @@ class TrainConfig:
         for n, allowed in dict(dataset=DATASETS, arch=ARCHS, opt=OPTIMIZERS, sched=SCHEDULES, precision=PRECISIONS,
                                init=INIT_NAMES, pool=POOLS, act_convs=_CONVS).items(): check(n, check_choice, allowed)
         act_spec(self.act); _places_kwargs(self.act_places); _stages_kwargs(self.act_stages)
+        if not isinstance(self.compile, bool): raise ValueError(f"TrainConfig.compile={self.compile!r} must be True or False")
         for n in ('size', 'epochs', 'bs'): check(n, check_pos_int)
         for n in ('lr', 'eps', 'width'): check(n, check_positive)
         check('seed', check_int)
@@ -235,6 +237,7 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
         dls = get_dls(cfg.dataset, size=cfg.size, bs=cfg.bs, workers=cfg.workers, path=cfg.data_path,
                       max_items=cfg.max_items, seed=0, device=device)  # the same subsample for every run
     model = build_model(cfg.arch, act=cfg.act, act_kwargs=cfg.act_kwargs, n_out=dls.c, c_in=3, init=cfg.init, **_model_kwargs(cfg))
+    if cfg.compile: model = torch.compile(model)  # compiled on the first batch; train and eval compile once each
     opt_func = get_opt_func(cfg.opt, **_opt_kwargs(cfg))
     loss = LabelSmoothingCrossEntropyFlat() if cfg.label_smoothing else CrossEntropyLossFlat()
     cbs = [DivergenceCallback(), ClampLearnedReluCallback(), EpochStatsCallback()]

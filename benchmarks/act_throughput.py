@@ -6,10 +6,15 @@ them alike); the figure for each is the median over rounds. Prints a Markdown ta
 
     python benchmarks/act_throughput.py                       # CPU: xresnet18, half width, 64 px
     python benchmarks/act_throughput.py --device cuda --size 128 --bs 128 --widen 1   # on a GPU
+    python benchmarks/act_throughput.py --compile --acts mish,ftswish_plus              # whole model torch.compile'd
+
+Fused activations run as compiled kernels unless ACTIV_BENCH_FUSED=eager (see activ_bench.fused).
 """
 import argparse, statistics, time
 import torch, torch.nn as nn, torch.nn.functional as F
 from activ_bench.activations import list_acts, saved_bytes
+from activ_bench.registry import is_pointwise
+from activ_bench.fused import fused_mode
 from activ_bench.train import build_model, ARCHS
 
 
@@ -23,7 +28,10 @@ def main():
     ap.add_argument('--rounds', type=int, default=3)
     ap.add_argument('--acts', default='all', help="comma list of registry names, or 'all'")
     ap.add_argument('--device', default='auto', help="'cpu', 'cuda' or 'auto'")
+    ap.add_argument('--compile', action='store_true', help='torch.compile each whole model (TrainConfig.compile)')
+    ap.add_argument('--threads', type=int, default=0, help="torch threads (0: PyTorch's default)")
     a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
     dev = torch.device('cuda' if a.device == 'auto' and torch.cuda.is_available() else ('cpu' if a.device == 'auto' else a.device))
     acts = list_acts() if a.acts == 'all' else [s.strip() for s in a.acts.split(',')]
     if 'relu' not in acts: acts = ['relu', *acts]
@@ -37,7 +45,8 @@ def main():
     for n in acts:
         m = build_model(a.arch, n, n_out=10, widen=a.widen).to(dev)
         if dev.type == 'cuda': m = m.to(memory_format=torch.channels_last)
-        setups[n] = (m, torch.optim.SGD(m.parameters(), lr=1e-3, momentum=.9))
+        opt = torch.optim.SGD(m.parameters(), lr=1e-3, momentum=.9)
+        setups[n] = (torch.compile(m) if a.compile else m, opt)
 
     def step(m, opt):
         if amp:
@@ -48,7 +57,9 @@ def main():
     def sync():
         if dev.type == 'cuda': torch.cuda.synchronize()
 
-    for m, opt in setups.values(): step(m, opt)  # warm-up (allocator, kernels, lazy init)
+    warm = {}
+    for n, (m, opt) in setups.items():  # warm-up (allocator, kernels, lazy init, compilation)
+        t = time.perf_counter(); step(m, opt); step(m, opt); warm[n] = time.perf_counter() - t
     times = {n: [] for n in acts}
     for r in range(a.rounds):
         for n in acts:
@@ -61,22 +72,29 @@ def main():
     for n in acts:
         m, opt = setups[n]
         ips = a.bs / statistics.median(times[n])
-        saved = saved_bytes(m, x) / 2**20  # what autograd keeps for one forward
+        saved = saved_bytes(getattr(m, '_orig_mod', m), x) / 2**20  # what autograd keeps for one (eager) forward
         peak = None
         if dev.type == 'cuda':
             torch.cuda.reset_peak_memory_stats(); step(m, opt); sync()
             peak = torch.cuda.max_memory_allocated() / 2**20
-        rows[n] = (ips, saved, peak, sum(p.numel() for p in m.parameters()))
+        rows[n] = (ips, saved, peak, sum(p.numel() for p in m.parameters()), warm[n])
 
     base = rows['relu']
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
     print(f"# {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, {a.steps} steps x {a.rounds} rounds (median), {name}, "
-          f"torch {torch.__version__}{', bf16 autocast, channels_last' if amp else ', fp32'}\n")
-    print("| activation | images/s | vs ReLU | saved for backward (MiB) | vs ReLU |" + (" peak GPU mem (MiB) | vs ReLU |" if dev.type == 'cuda' else '') + " params |")
-    print("|---|---:|---:|---:|---:|" + ("---:|---:|" if dev.type == 'cuda' else '') + "---:|")
-    for n, (ips, saved, peak, npar) in rows.items():
+          f"torch {torch.__version__}{', bf16 autocast, channels_last' if amp else ', fp32'}, fused activations: {fused_mode()}"
+          f"{', whole model torch.compile' if a.compile else ''}\n")
+    print("| activation | images/s | vs ReLU | saved for backward (MiB) | vs ReLU |" + (" peak GPU mem (MiB) | vs ReLU |" if dev.type == 'cuda' else '') + " params | warm-up s |")
+    print("|---|---:|---:|---:|---:|" + ("---:|---:|" if dev.type == 'cuda' else '') + "---:|---:|")
+    for n, (ips, saved, peak, npar, w) in rows.items():
         mem = f" {peak:.0f} | {peak / base[2]:.2f} |" if peak is not None else ''
-        print(f"| {n} | {ips:.1f} | {ips / base[0]:.2f} | {saved:.1f} | {saved / base[1]:.2f} |{mem} {npar:,} |")
+        print(f"| {n} | {ips:.1f} | {ips / base[0]:.2f} | {saved:.1f} | {saved / base[1]:.2f} |{mem} {npar:,} | {w:.1f} |")
+    print("\nwarm-up s: the first two training steps (compilation of the fused kernels, or of the whole model, included)")
+    print("\nTargets (issue 10): images/s >= 0.9x ReLU for pointwise activations, >= 0.7x for FReLU")
+    for n, (ips, *_ ) in rows.items():
+        if n == 'relu': continue
+        want = .9 if is_pointwise(n) else .7
+        print(f"- {n}: {ips / base[0]:.2f}x ReLU, target {want}x: {'met' if ips / base[0] >= want else 'NOT met'}")
 
 
 if __name__ == '__main__':

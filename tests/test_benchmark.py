@@ -1,7 +1,8 @@
-"The throughput benchmark runs and prints one row per activation, as ratios to ReLU."
+"The benchmarks run and print one row per activation (and form), as ratios to ReLU; bad options are one error line."
 import subprocess, sys
 from pathlib import Path
 from activ_bench.activations import list_acts
+from conftest import activ_bench
 
 def test_benchmark_prints_every_activation():
     script = Path(__file__).parent.parent / 'benchmarks' / 'act_throughput.py'
@@ -13,3 +14,22 @@ def test_benchmark_prints_every_activation():
     relu = rows[0]
     assert relu[3].strip() == '1.00' and relu[5].strip() == '1.00'
     assert all(float(c[2]) > 0 and float(c[4]) > 0 for c in rows)
+    assert '- mish: ' in r.stdout and 'target 0.9x' in r.stdout and 'target 0.7x' in r.stdout  # frelu's
+
+def test_kernels_command_prints_forms_and_targets(tmp_path):
+    out = tmp_path / 'k.md'
+    r = activ_bench('kernels', '--acts', 'mish,prelu', '--dtypes', 'float32,float64', '--shape', '2,4,6,6',
+                    '--rounds', '1', '--reps', '1', '--out', out, timeout=300)
+    assert r.returncode == 0, r.stderr
+    rows = [[c.strip() for c in l.split('|')[1:4]] for l in r.stdout.splitlines() if l.startswith('| ') and not l.startswith('| activation')]
+    forms = [('relu', 'ours'), ('relu', 'native'), ('mish', 'ours'), ('mish', 'seed'), ('mish', 'native'), ('prelu', 'ours'), ('prelu', 'native')]
+    assert [tuple(c[:2]) for c in rows] == forms * 2
+    assert rows[0][2].split()[0] != '' and '## float64' in r.stdout and '- mish: ours' in r.stdout
+    assert out.read_text().strip() == r.stdout.strip()
+    assert 'command: `activ-bench kernels --acts mish,prelu' in r.stdout
+
+def test_kernels_command_bad_input_is_one_error_line():
+    for args, msg in [(('--dtypes', 'float8'), "dtype 'float8' unknown"), (('--acts', 'frelu'), 'frelu is not pointwise'),
+                      (('--shape', '2,x'), "shape='2,x' must be comma-separated ints")]:
+        r = activ_bench('kernels', '--shape', '2,2', '--rounds', '1', '--reps', '1', *args)
+        assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, (args, r.stderr)
