@@ -17,8 +17,8 @@ from .registry import (ActSpec, ACTS, ALIASES, ActModule, ActFactory, register_a
 # %% auto #0
 __all__ = ['LiSHTFn', 'GeneralReluFn', 'TReluFn', 'FTSwishFn', 'LightReluFn', 'LearnedReluFn', 'MishFn', 'PReLUFn', 'SEED_SHIFTS',
            'AUTO_SHIFTS', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT', 'LightRelu', 'LearnedRelu',
-           'FReLU', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments', 'mean_shift_for',
-           'mean_shift_table', 'act_curves', 'plot_acts']
+           'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments', 'mean_shift_for', 'mean_shift_table',
+           'act_curves', 'plot_acts']
 
 # %% ../nbs/03_activations.ipynb #0c832a17
 from .checks import check_range, check_pos_int  # validation helpers, shared by every module
@@ -242,25 +242,7 @@ class LearnedRelu(ActModule):
     def extra_repr(self): return f"nf={self.nf}"
 
 # %% ../nbs/03_activations.ipynb #3295e50e
-@register_act('frelu', needs_channels=True, pointwise=False, source='Ma et al., ECCV 2020 (funnel activation)',
-              aliases=('funnel',))
-class FReLU(ActModule):
-    "Funnel activation: `max(x, BN(depthwise_conv_kxk(x)))`."
-    def __init__(self, nf:int, # number of channels
-                 ks:int=3, # window size (odd)
-                 init_std:float|None=.01): # std of the Gaussian init of the window (None: PyTorch default)
-        super().__init__()
-        nf = check_pos_int('nf', nf, 'FReLU', 'the channel count')
-        if not isinstance(ks, int) or ks < 1 or ks % 2 == 0:
-            raise ValueError(f"FReLU: ks={ks!r} must be a positive odd int (1, 3, 5, ...)")
-        self.nf, self.ks = nf, ks
-        self.conv = nn.Conv2d(nf, nf, ks, padding=ks // 2, groups=nf, bias=False)
-        self.bn = nn.BatchNorm2d(nf)
-        if init_std is not None: nn.init.normal_(self.conv.weight, 0., init_std)
-        self.keeps_init = init_std is not None  # the network init leaves the window alone
-
-    def forward(self, x): return torch.maximum(x, self.bn(self.conv(x)))
-    def extra_repr(self): return f"nf={self.nf}, ks={self.ks}"
+from .frelu import FReLU
 
 # %% ../nbs/03_activations.ipynb #c26392a2
 def _mish_fwd(x):

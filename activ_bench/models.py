@@ -84,6 +84,7 @@ def build_act(act, # anything `act_factory` accepts
     m.act_place = place
     return m
 
+# %% ../nbs/10_models.ipynb #73879e2a
 def act_layers(model:nn.Module, # a model built by this module
                place:str|None=None): # only this place (None: all)
     "The activation layers of `model` (those built by `build_act`), in order."
@@ -393,6 +394,9 @@ class Res2NetPlus(nn.Sequential):
                                          scale, base_width, first=j == 0, act=acts['block'], post_act=acts['post'])
                                for j in range(n_blocks)])
 
+    def __getitem__(self, idx):  # a slice is a plain `nn.Sequential` (our __init__ cannot rebuild from modules)
+        return nn.Sequential(*list(self.children())[idx]) if isinstance(idx, slice) else super().__getitem__(idx)
+
 # %% ../nbs/10_models.ipynb #891278f7
 @delegates(Res2NetPlus, but=['layers'])
 def res2netplus(depth:int, # 18, 34, 50 or 101 (bottleneck blocks at every depth, as the source)
@@ -418,6 +422,7 @@ class ModelSummary(dict):
                 f"({self['act_macs'] / 1e6:.2f}M in activations)")
     __str__ = __repr__
 
+# %% ../nbs/10_models.ipynb #30eec24e
 def model_summary(model:nn.Module, # the model (mode and gradients are left as they were)
                   size:int=128, # input height and width
                   c_in:int=3) -> ModelSummary: # input channels
@@ -447,13 +452,14 @@ def model_summary(model:nn.Module, # the model (mode and gradients are left as t
 def act_cost_table(depth:int=18, # network depth
                    size:int=128, # input size
                    acts:list|None=None, # activations (default: all of `list_acts()`)
-                   arch:str='xresnet', # 'xresnet' or 'mxresnet'
+                   arch:str='xresnet', # one of `MODELS`: 'xresnet', 'mxresnet' or 'res2netplus'
                    **kwargs) -> list: # passed to the model, e.g. `n_out=10`, `stem_act='relu'`
     "A `model_summary` of `arch{depth}` for each activation."
-    build = {'xresnet': xresnet, 'mxresnet': mxresnet}[check_choice('arch', arch, ('xresnet', 'mxresnet'), 'act_cost_table')]
+    build = MODELS[check_choice('arch', arch, MODELS, 'act_cost_table')]
     kwargs.setdefault('init', None)  # the counts do not depend on the initialisation
     return [model_summary(build(depth, a, **kwargs), size=size) for a in (acts or list_acts())]
 
+# %% ../nbs/10_models.ipynb #0f025f5a
 def cost_markdown(rows:list) -> str: # `ModelSummary` rows, e.g. from `act_cost_table`
     "A Markdown table of `rows`, with the parameters and MACs each adds over the ReLU row (if present)."
     base = next((r for r in rows if r['act'] == 'relu'), None)
