@@ -92,6 +92,11 @@ def _frelu(what, ep, act):
     return _thread_preset('frelu_placement', f"FReLU ablation ({what}) on imagenette, {ep} epochs: the leaderboard recipe (xresnet50), 5 seeds, 128px",
                           **(LEADERBOARD_RECIPE | dict(dataset='imagenette', epochs=ep, act=act, mixup=.2 if ep >= 80 else 0.)))
 THREAD_PRESETS |= {
+    'lisht-nobn-fmnist': _thread_preset('lisht_lightrelu', "LiSHT thread's first test: the course's BatchNorm-free CNN (arch convnet) on "
+                                        "Fashion-MNIST (standing in for MNIST), LiSHT and LightRelu (clamp 7.5) at half the lr, GeneralRelu; "
+                                        "Adam one-cycle at lr 1e-2, 8 epochs, 5 seeds, 28px; CPU-sized",
+                                        **(FIRST_RUNOFF_RECIPE | dict(dataset='fmnist', arch='convnet', size=28, epochs=8, bs=64, seeds=5,
+                                           act=[dict(name='lisht', lr_mult=.5), dict(name='light_relu', maxv=7.5, lr_mult=.5), 'general_relu']))),
     **{f'frelu-window-imagenette-{ep}': _frelu('window 1/3/5/7', ep, [dict(name='frelu', ks=[1, 3, 5, 7])]) for ep in (5, 20)},
     **{f'frelu-stages-imagenette-{ep}': _frelu('by stage: ' + ' / '.join(FRELU_STAGES), ep, [dict(name='frelu', act_stages=FRELU_STAGES + ['all'])]) for ep in (5, 20)},
     **{f'frelu-convs-imagenette-{ep}': _frelu('after 1x1 / 3x3 / all convs', ep, [dict(name='frelu', act_convs=['1x1', '3x3', 'all'])]) for ep in (5, 20)},

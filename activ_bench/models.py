@@ -16,7 +16,7 @@ from .activations import ACTS, ActFactory, act_factory, list_acts, gaussian_mome
 __all__ = ['DEPTHS', 'ACT_PLACES', 'POOLS', 'SHORTCUT_POOLS', 'INITS', 'STAGES', 'CONV_KS', 'MODELS', 'ARCH_TABLE', 'MaxBlurPool',
            'LIPPool', 'pool_layer', 'build_act', 'act_layers', 'conv_act', 'ActResBlock', 'resolve_acts', 'act_gain',
            'init_xresnet', 'ActXResNet', 'xresnet', 'mxresnet', 'conv_act_bn', 'Res2Block', 'Res2NetPlus',
-           'res2netplus', 'ModelSummary', 'model_summary', 'act_cost_table', 'cost_markdown']
+           'res2netplus', 'convnet', 'ModelSummary', 'model_summary', 'act_cost_table', 'cost_markdown']
 
 # %% ../nbs/10_models.ipynb #0842f4b2
 DEPTHS = {18: (1, (2, 2, 2, 2)), 34: (1, (3, 4, 6, 3)), 50: (4, (3, 4, 6, 3)), 101: (4, (3, 4, 23, 3))}
@@ -409,9 +409,34 @@ def res2netplus(depth:int, # 18, 34, 50 or 101 (bottleneck blocks at every depth
     model.arch, model.depth = f'res2netplus{depth}', depth
     return model
 
+# %% ../nbs/10_models.ipynb #43fc6f24
+def convnet(act='relu', # activation: anything `act_factory` accepts
+            n_out:int=10, # number of outputs
+            c_in:int=3, # input channels
+            nfs:tuple=(8, 16, 32, 32), # channels of the four stride-2 convolutions
+            widen:float=1., # channel multiplier
+            init:str|None='relu', # 'relu': Kaiming normal as the course's `init_cnn`; None: PyTorch's default
+            **ignored) -> nn.Sequential: # XResNet options (pool, act_places, ...) do not apply
+    "The course's BatchNorm-free CNN (notebook 06): stride-2 convs with biases, each followed by `act`, then pool and linear"
+    nfs = [c_in] + [max(1, round(n * widen)) for n in nfs]
+    layers = []
+    for i in range(len(nfs) - 1):
+        ks = 5 if i == 0 else 3
+        conv = nn.Conv2d(nfs[i], nfs[i + 1], ks, stride=2, padding=ks // 2)
+        if init is not None: nn.init.kaiming_normal_(conv.weight); nn.init.zeros_(conv.bias)
+        layers += [conv, build_act(act, nfs[i + 1], 'block')]
+    model = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(nfs[-1], n_out))
+    model.arch, model.depth = 'convnet', len(nfs) - 1
+    return model
+
 # %% ../nbs/10_models.ipynb #44409c97
 MODELS = {'xresnet': xresnet, 'mxresnet': mxresnet, 'res2netplus': res2netplus}
 ARCH_TABLE = {f'{name}{d}': (fn, d) for name, fn in MODELS.items() for d in DEPTHS}
+@delegates(ActXResNet, but=['expansion', 'layers', 'stem_szs'])
+def _convnet_arch(depth, act='relu', n_out=10, c_in=3, widen=1., init='relu', **kwargs):
+    "`convnet` as `build_model` calls an arch: the XResNet options it is given do not apply"
+    return convnet(act, n_out, c_in, widen=widen, init=init)
+ARCH_TABLE['convnet'] = (_convnet_arch, 4) # the course's BatchNorm-free CNN
 
 # %% ../nbs/10_models.ipynb #af37a7a0
 class ModelSummary(dict):
