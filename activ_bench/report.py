@@ -223,6 +223,10 @@ def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_bo
                               (f'accuracy_{sk}.png', plot_accuracy(sruns, baseline, lb[0] if lb else None))):
                 fig.savefig(out/name, dpi=110)
                 b.append(('img', name, f"{name.split('_')[0]} for {srows[0]['title']}"))
+    if any(r.get('telemetry') for r in runs): # the section of activ_bench.telemetry (imported only when needed: it loads torch)
+        from activ_bench.telemetry import telemetry_blocks
+        titles = {r['setting_key']: f"{r['title']} [{r['setting_key']}]" for r in rows}
+        b += telemetry_blocks(runs, out, act_label, setting_key, lambda k: titles.get(k, k), baseline)
     failed = [r for r in runs if r['status'] == 'failed']
     if failed:
         b.append(('h2', 'Failed runs'))

@@ -16,10 +16,10 @@ from .models import act_layers
 
 # %% auto #0
 __all__ = ['TELEMETRY_EVERY', 'HIST_RANGE', 'HIST_BINS', 'STAT_NAMES', 'GRAD_NAMES', 'HIST_SAMPLE', 'MAX_STORED_SAMPLES',
-           'act_stats', 'telemetry_layers', 'clamp_of', 'ActivationTelemetry', 'act_param_views', 'act_params',
-           'ActParamTracker', 'ActParamEMA', 'FreezeActParams', 'check_instrument_options', 'instrument_callbacks',
-           'collect_telemetry', 'layer_table', 'telemetry_summary', 'plot_layer_stats', 'plot_hist_images',
-           'plot_side_by_side', 'plot_act_params']
+           'TELEMETRY_COLS', 'MAX_REPORT_ACTS', 'act_stats', 'telemetry_layers', 'clamp_of', 'ActivationTelemetry',
+           'act_param_views', 'act_params', 'ActParamTracker', 'ActParamEMA', 'FreezeActParams',
+           'check_instrument_options', 'instrument_callbacks', 'collect_telemetry', 'layer_table', 'telemetry_summary',
+           'plot_layer_stats', 'plot_hist_images', 'plot_side_by_side', 'plot_act_params', 'telemetry_blocks']
 
 # %% ../nbs/15_telemetry.ipynb #57aaeefb
 TELEMETRY_EVERY = 20 # default sampling: one training batch in this many (its cost is measured below)
@@ -401,3 +401,41 @@ def plot_act_params(track:dict, # the `params` part of a run's telemetry (`ActPa
         ax.set_title(f"{title}{p} per layer"); ax.set_xlabel('optimizer step')
     fig.tight_layout()
     return fig
+
+# %% ../nbs/15_telemetry.ipynb #62c659bc
+TELEMETRY_COLS = ('abs_mean', 'std', 'neg', 'min', 'zero_grad', 'dead', 'clamp') # the report's columns
+MAX_REPORT_ACTS = 6 # activations side by side in a setting's figure
+
+def _cell(v, fmt='.3f'): return '—' if v is None else format(v, fmt)
+
+def telemetry_blocks(runs:list, # rows of the results store (those without telemetry are skipped)
+                     out, # folder the report's images go to
+                     label=lambda cfg: cfg['act'], # config -> activation label (the report's `act_label`)
+                     key=lambda cfg: '', # config -> setting key (the report's `setting_key`)
+                     title=lambda key: key, # setting key -> its heading
+                     baseline:str='relu') -> list: # shown first
+    "The report's telemetry section as blocks (see `activ_bench.report`): a table per setting, a figure."
+    from pathlib import Path
+    have = [r for r in runs if r.get('status') == 'done' and (r.get('telemetry') or {}).get('activations')]
+    if not have: return []
+    b = [('h2', 'Activation telemetry'),
+         ('p', "Statistics of every activation layer's output, sampled during training and averaged over the last quarter "
+               "of the samples, then over layers and seeds: |mean| (how far layer means are from 0), std, the share of "
+               "negative outputs, the smallest output, the share of inputs with a zero gradient, of dead channels (zero "
+               "gradient everywhere in a batch) and of outputs at the clamp (— where there is none). See activ_bench.telemetry.")]
+    by = {}
+    for r in have: by.setdefault(key(r['config']), {}).setdefault(label(r['config']), []).append(r)
+    for sk, acts in by.items():
+        order = sorted(acts, key=lambda a: (a != baseline, a))
+        rows = []
+        for a in order:
+            sums = [telemetry_summary(r['telemetry']['activations']) for r in acts[a]]
+            rows.append([a, str(len(sums))] + [_cell(_nanmean([s[c] for s in sums])) for c in TELEMETRY_COLS])
+        b.append(('h3', f"Telemetry: {title(sk)}"))
+        b.append(('table', ('activation', 'runs', *TELEMETRY_COLS), rows))
+        first = {a: min(acts[a], key=lambda r: r['config'].get('seed', 0)) for a in order[:MAX_REPORT_ACTS]}
+        fig = plot_side_by_side({f"{a} (seed {r['config'].get('seed')})": r['telemetry']['activations'] for a, r in first.items()})
+        name = f"telemetry_{sk or 'all'}.png"
+        fig.savefig(Path(out)/name, dpi=80); _plt().close(fig)
+        b.append(('img', name, f"activation telemetry for {title(sk)}"))
+    return b

@@ -74,7 +74,7 @@ def test_old_store_opens_gains_the_column_and_reports(tmp_path):
     assert [r['telemetry'] for r in runs] == [None, None] and [r['accuracy'] for r in runs] == [.5, .6]
     ResultsStore(db)  # opening again adds nothing and fails on nothing
     md = write_report(db, tmp_path/'report').read_text()
-    assert '| relu |' in md
+    assert '| relu |' in md and 'Activation telemetry' not in md  # no telemetry stored: no section
 
 
 def test_committed_store_still_opens(tmp_path):
@@ -84,3 +84,37 @@ def test_committed_store_still_opens(tmp_path):
     shutil.copy(src, db)
     runs = ResultsStore(db).runs()
     assert runs and all('telemetry' in r for r in runs)
+
+
+def _real_telemetry(act):
+    "The telemetry of a few batches of a tiny network, as a run stores it."
+    import torch, torch.nn as nn
+    from fastai.learner import Learner
+    from fastai.data.core import DataLoaders
+    from fastai.data.load import DataLoader
+    import fastai.callback.progress  # Learner.no_bar
+    from activ_bench.activations import get_act
+    from activ_bench.telemetry import instrument_callbacks, collect_telemetry
+    torch.manual_seed(0)
+    ds = torch.utils.data.TensorDataset(torch.randn(32, 1, 8, 8), torch.randint(0, 2, (32,)))
+    model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), get_act(act, nf=4), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2))
+    learn = Learner(DataLoaders(DataLoader(ds, bs=8), DataLoader(ds, bs=8), device='cpu'), model, loss_func=nn.CrossEntropyLoss(),
+                    cbs=instrument_callbacks(telemetry=1))
+    with learn.no_bar(), learn.no_logging(): learn.fit(1)
+    return collect_telemetry(learn)
+
+
+def test_report_shows_telemetry(tmp_path):
+    st = ResultsStore(tmp_path/'runs.db')
+    keys = st.add(expand_grid({'act': ['trelu'], 'seeds': 2, 'dataset': 'fmnist', 'epochs': 1}))  # relu added as the baseline
+    _claim_all(st, keys)
+    tel = {'relu': _real_telemetry('relu'), 'trelu': _real_telemetry('trelu')}
+    for r in st.runs():
+        st.finish(r['key'], {'status': 'done', 'accuracy': .5 + r['seed'] / 10, 'history': [{'epoch': 0, 'accuracy': .5}],
+                             'telemetry': tel[r['act']]})
+    md = write_report(tmp_path/'runs.db', tmp_path/'report').read_text()
+    assert '## Activation telemetry' in md
+    sec = md.split('## Activation telemetry')[1]
+    assert '| relu | 2 | ' in sec and '| trelu | 2 | ' in sec
+    assert list((tmp_path/'report').glob('telemetry_*.png'))
+    # a store without telemetry gets no section (the old-store test above)
