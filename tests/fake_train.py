@@ -4,41 +4,40 @@ Used by the runner/CLI integration tests through `--train-fn fake_train:train` (
 It follows the contract of `activ_bench.train`: `train(TrainConfig) -> dict`, raising on errors.
 Fields prefixed `fake_` steer it: per-activation divergence, exceptions or a hard crash, a sleep, and a log file.
 """
-import os, random, signal, time
-from dataclasses import dataclass, field
+import ast, importlib.util, os, random, signal, time
+from dataclasses import field, make_dataclass
+from pathlib import Path
+from activ_bench.store import DONE, DIVERGED
 
 
-@dataclass
-class TrainConfig:
-    dataset: str = 'fmnist'
-    size: int = 28
-    epochs: int = 2
-    act: str = 'relu'
-    act_kwargs: dict = field(default_factory=dict)
-    arch: str = 'xresnet18'
-    opt: str = 'ranger'
-    lr: float = 1e-2
-    mom: float = .95
-    sqr_mom: float = .99
-    eps: float = 1e-6
-    wd: float = 1e-2
-    bs: int = 64
-    seed: int = 0
-    sched: str = 'flat_cos'
-    pct_start: float = .72
-    mixup: float = 0.
-    cutmix: float = 0.
-    precision: str = 'fp32'
-    channels_last: bool = False
-    workers: int | None = None
-    max_items: int | None = None
-    data_path: str | None = None
-    width: float = 1.
-    fake_sleep: float = 0.        # seconds each run takes
-    fake_diverge: str = ''        # comma-separated activations that diverge
-    fake_fail: str = ''           # comma-separated activations whose training raises
-    fake_crash: str = ''          # comma-separated activations whose process dies (SIGKILL, like the OOM killer)
-    fake_log: str | None = None   # append 'start|end act seed pid' lines here
+def real_fields() -> list:
+    """(name, type, field) of every field of `activ_bench.train.TrainConfig`, read from its source: importing it would
+    load torch and fastai in every run process, which is what this stand-in avoids."""
+    src = Path(importlib.util.find_spec('activ_bench.train').origin).read_text()
+    cls = next(n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.ClassDef) and n.name == 'TrainConfig')
+    out = []
+    for st in cls.body:
+        if not (isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name)): continue
+        v = st.value
+        if isinstance(v, ast.Call) and getattr(v.func, 'id', '') == 'field':
+            factory = {k.arg: k.value for k in v.keywords}['default_factory']
+            f = field(default_factory={'dict': dict, 'list': list}[ast.unparse(factory)])
+        else: f = field(default=ast.literal_eval(v))
+        out.append((st.target.id, ast.unparse(st.annotation), f))
+    return out
+
+
+SMALL = dict(size=28, epochs=2, arch='xresnet18', lr=1e-2, precision='fp32', channels_last=False)  # defaults for fast tests
+FAKE_FIELDS = [
+    ('fake_sleep', float, field(default=0.)),           # seconds each run takes
+    ('fake_diverge', str, field(default='')),           # comma-separated activations that diverge
+    ('fake_fail', str, field(default='')),              # comma-separated activations whose training raises
+    ('fake_crash', str, field(default='')),             # comma-separated activations whose process dies (SIGKILL, like the OOM killer)
+    ('fake_log', 'str | None', field(default=None)),    # append 'start|end act seed pid' lines here
+]
+# activ_bench's TrainConfig, field for field (so it cannot drift), with SMALL defaults and the `fake_` fields
+TrainConfig = make_dataclass('TrainConfig', [(n, t, field(default=SMALL[n]) if n in SMALL else f) for n, t, f in real_fields()]
+                             + FAKE_FIELDS)
 
 
 def _log(cfg, what):
@@ -58,12 +57,12 @@ def train(cfg: TrainConfig) -> dict:
     rng = random.Random(f"{cfg.act}-{cfg.seed}-{cfg.lr}")
     if _in(cfg.act, cfg.fake_diverge):
         hist = [dict(epoch=0, train_loss=float('nan'), valid_loss=float('nan'), accuracy=.1, time=.01)]
-        res = dict(status='diverged', history=hist, accuracy=None, diverged_epoch=0)
+        res = dict(status=DIVERGED, history=hist, accuracy=None, diverged_epoch=0)
     else:
         final = .85 + .02 * rng.random()
         hist = [dict(epoch=e, train_loss=1. / (e + 1), valid_loss=1.1 / (e + 1), accuracy=final - .03 * (cfg.epochs - 1 - e), time=.01)
                 for e in range(cfg.epochs)]
-        res = dict(status='done', history=hist, accuracy=final, diverged_epoch=None)
+        res = dict(status=DONE, history=hist, accuracy=final, diverged_epoch=None)
     res.update(images_per_sec=1000. + rng.random(), peak_mem_mb=None, wall_time=time.time() - t0, device='cpu', n_params=1234)
     _log(cfg, 'end')
     return res

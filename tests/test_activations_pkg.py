@@ -8,6 +8,7 @@ def test_every_registered_activation_trains_a_step():
     code = """
 import torch, torch.nn as nn
 from activ_bench.activations import list_acts, act_factory
+trained = []
 for name in list_acts():
     torch.manual_seed(0)
     act_mod = act_factory(name)(8)
@@ -23,11 +24,14 @@ for name in list_acts():
     assert len(changed) >= 4 and all(changed), (name, changed)
     for n, p in act_mod.named_parameters():
         if n in ('leak', 'sub', 'weight'): assert p.grad.abs().sum() > 0, (name, n)
-print('ok', len(list_acts()))
+    trained.append(name)
+print(*trained)
 """
     r = _py(code)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.strip() == 'ok 13'
+    trained = r.stdout.split()
+    # the registry may grow: check that the loop reached the activations of every thread, not how many there are
+    assert {'relu', 'mish', 'ftswish_plus', 'trelu', 'lisht', 'light_relu', 'learned_relu', 'frelu', 'general_relu'} <= set(trained), trained
 
 def test_unknown_activation_error_names_value_and_choices():
     r = _py("from activ_bench.activations import get_act; get_act('reluu')")

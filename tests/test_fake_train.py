@@ -1,0 +1,18 @@
+"""tests/fake_train.py stands in for activ_bench.train in the runner and CLI tests; its config must be the real one."""
+from dataclasses import fields, MISSING
+import fake_train
+from activ_bench.train import TrainConfig
+
+
+def test_fake_config_has_every_real_field_with_its_type():
+    real = {f.name: f.type for f in fields(TrainConfig)}
+    fake = {f.name: f.type for f in fields(fake_train.TrainConfig) if not f.name.startswith('fake_')}
+    assert fake == real
+
+
+def test_fake_defaults_are_the_real_ones_except_the_small_ones():
+    def default(f): return f.default_factory() if f.default_factory is not MISSING else f.default
+    real = {f.name: default(f) for f in fields(TrainConfig)}
+    fake = {f.name: default(f) for f in fields(fake_train.TrainConfig) if not f.name.startswith('fake_')}
+    assert {n for n in real if fake[n] != real[n]} == set(fake_train.SMALL)
+    assert fake_train.TrainConfig(act='mish').act == 'mish'
