@@ -9,8 +9,7 @@ __all__ = ['FLAG_RENAMES', 'FLAG_OWN', 'FLAG_EXCLUDED', 'COMMANDS', 'USAGE', 'sp
            'report', 'list_cmd', 'plan', 'main', 'kernels']
 
 # %% ../nbs/29_cli.ipynb #c1d945b6
-import sys, os, io
-from contextlib import redirect_stdout, redirect_stderr
+import sys, os
 from fastcore.script import call_parse, parse_cli, CliError
 from .runner import run_grid
 from .store import DEFAULT_STORE, open_store
