@@ -7,8 +7,8 @@ Docs: `_docs/grid.html` (built by `make docs`)"""
 # %% auto #0
 __all__ = ['LEADERBOARD_RECIPE', 'FMNIST_QUICK', 'PRESETS', 'DEFAULT_PRESET', 'RUNOFF_ACTS', 'MXRESNET_RECIPE',
            'FIRST_RUNOFF_RECIPE', 'FLAT_COS_VS_ONE_CYCLE', 'THREAD_PRESETS', 'FRELU_STAGES', 'LABEL_KEYS',
-           'KEY_IGNORES', 'KEY_OMIT_DEFAULTS', 'get_preset', 'load_grid_file', 'build_grid', 'make_config',
-           'config_key', 'act_entries', 'expand_grid']
+           'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_OMIT_DEFAULTS', 'get_preset', 'load_grid_file', 'build_grid',
+           'make_config', 'train_fn_name', 'config_key', 'act_entries', 'expand_grid']
 
 # %% ../nbs/20_grid.ipynb #6407bff4
 import json, hashlib, itertools, dataclasses, copy, re
@@ -124,7 +124,11 @@ def load_grid_file(path:str|Path) -> dict:
     "Read a YAML grid file."
     path = Path(path)
     if not path.exists(): raise ValueError(f"grid file {str(path)!r} does not exist")
-    g = yaml.safe_load(path.read_text()) or {}
+    if not path.is_file(): raise ValueError(f"grid file {str(path)!r} is a directory, not a YAML file")
+    try: g = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as e:
+        raise ValueError(f"grid file {str(path)!r} is not valid YAML: {' '.join(str(e).split())}") from None
+    except (OSError, UnicodeDecodeError) as e: raise ValueError(f"grid file {str(path)!r} cannot be read: {e}") from None
     if not isinstance(g, dict): raise ValueError(f"grid file {str(path)!r} must hold a mapping (key: value lines), got {type(g).__name__}")
     return g
 
@@ -158,10 +162,13 @@ def make_config(d:dict, # one run's settings
     try: cfg = config_cls(**d)
     except TypeError as e: raise ValueError(f"invalid config {d}: {e}") from e
     if callable(getattr(cfg, 'validate', None)): cfg.validate() # a bad value fails the grid now, not each run later
+    for k, v in d.items():
+        if isinstance(v, int) and not -2**63 <= v < 2**63: raise ValueError(f"{k}={v} is too large; it must be below 2**63")
     return dataclasses.asdict(cfg)
 
 # %% ../nbs/20_grid.ipynb #6327ae39
 KEY_IGNORES = ('workers', 'data_path') # config fields that do not change a run's result
+DEFAULT_TRAIN_FN = 'activ_bench.train:train' # the training function, as 'module:function'
 KEY_OMIT_DEFAULTS = {'act_overrides': {}, 'sa': None, 'sym': False, 'act_stages': 'all', 'act_convs': 'all',
                      'telemetry': 0, 'act_ema': None, 'act_freeze_pct': None, 'compile': False} # fields added after stores existed: left out of the key at these values, so old runs keep their keys
 
@@ -172,9 +179,19 @@ def _json_default(o):
 
 def _dumps(o, **kw): return None if o is None else json.dumps(o, default=_json_default, **kw)
 
-def config_key(cfg:dict) -> str:
-    "A stable hash of a run's configuration (seed included, `KEY_IGNORES` left out)."
+def train_fn_name(train_fn:str|Callable|None) -> str:
+    "'module:function' naming `train_fn` (a spec string, or the function itself)."
+    if train_fn is None: return DEFAULT_TRAIN_FN
+    if callable(train_fn): return f"{train_fn.__module__}:{train_fn.__qualname__}"
+    return str(train_fn)
+
+def config_key(cfg:dict, # a full run config
+               train_fn:str|Callable|None=None, # the training function (None: `DEFAULT_TRAIN_FN`)
+              ) -> str:
+    "A stable hash of a run's configuration and training function (seed included, `KEY_IGNORES` left out)."
     d = {k: v for k, v in cfg.items() if k not in KEY_IGNORES and not (k in KEY_OMIT_DEFAULTS and v == KEY_OMIT_DEFAULTS[k])}
+    name = train_fn_name(train_fn)
+    if name != DEFAULT_TRAIN_FN: d['train_fn'] = name # the default leaves keys as they were before it counted
     return hashlib.sha256(_dumps(d, sort_keys=True, separators=(',', ':')).encode()).hexdigest()[:20]
 
 # %% ../nbs/20_grid.ipynb #56ce3c85
@@ -202,7 +219,7 @@ def act_entries(v, # the grid's `act`: 'all', a name, an entry dict, or a list o
                 config_fields=(), # names of the `TrainConfig` fields an entry may override
                 baseline:str|None='relu') -> list: # activation added first, with no parameters or overrides
     "[(canonical name, activation kwargs, training overrides)], every list in an entry expanded"
-    from activ_bench.activations import list_acts, act_spec
+    from activ_bench.activations import list_acts, act_spec, get_act
     items = list_acts() if v in ('all', ['all']) else _as_list(v)
     if not items: raise ValueError("act must name at least one activation (or 'all')")
     out = []
@@ -226,6 +243,7 @@ def act_entries(v, # the grid's `act`: 'all', a name, an entry dict, or a list o
         bad = [k for k in train if config_fields and k not in config_fields and k != 'lr_mult' or k in ('act', 'act_kwargs', 'seed', 'act_overrides')]
         if bad: raise ValueError(f"act entry {spec.name!r}: {', '.join(map(repr, bad))} cannot be set per activation")
         for p in _combos(_coerce_dict(params)):
+            get_act(spec.name, nf=8, **p) # its constructor checks the values: a bad one fails the grid, not each run
             for t in _combos(train): # numbers in text are read in `_apply_overrides`, where the field's type is known
                 if (spec.name, p, t) not in out: out.append((spec.name, p, t))
     if baseline and not any(n == act_spec(baseline).name and not p and not t for n, p, t in out): out.insert(0, (act_spec(baseline).name, {}, {}))

@@ -10,7 +10,7 @@ __all__ = ['SETTING_IGNORES', 'RESULT_HEADER', 'setting_of', 'setting_key', 'act
            'blocks_to_html', 'write_report', 'show_report']
 
 # %% ../nbs/27_report.ipynb #6be9f501
-import math, html, hashlib, re, datetime
+import os, math, json, html, hashlib, re, datetime
 from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
@@ -223,7 +223,7 @@ def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_bo
         if any(r['status'] == DONE for r in sruns):
             for name, fig in ((f'curves_{sk}.png', plot_curves(sruns, baseline)),
                               (f'accuracy_{sk}.png', plot_accuracy(sruns, baseline, lb[0] if lb else None))):
-                fig.savefig(out/name, dpi=110)
+                _write_atomic(out/name, lambda f: fig.savefig(f, dpi=110, format='png'))
                 b.append(('img', name, f"{name.split('_')[0]} for {srows[0]['title']}"))
     if any(r.get('telemetry') for r in runs): # the section of activ_bench.telemetry (imported only when needed: it loads torch)
         from activ_bench.telemetry import telemetry_blocks
@@ -249,12 +249,13 @@ def report_blocks(runs:list, out:Path, baseline:str='relu', conf:float=.95, n_bo
 # %% ../nbs/27_report.ipynb #df6b94f5
 def blocks_to_markdown(blocks:list) -> str:
     "Markdown text of `blocks`."
-    def cell(s): return str(s).replace('|', '\\|').replace('\n', ' ')
+    def esc(s): return html.escape(str(s), quote=False) # error text such as '<lambda>' or '<script>' is shown, not rendered
+    def cell(s): return esc(s).replace('|', '\\|').replace('\n', ' ')
     text, prev = '', None
     for blk in blocks:
         kind = blk[0]
-        if kind in ('h1', 'h2', 'h3'): chunk = '#' * int(kind[1]) + ' ' + blk[1]
-        elif kind in ('p', 'li'): chunk = ('- ' if kind == 'li' else '') + blk[1]
+        if kind in ('h1', 'h2', 'h3'): chunk = '#' * int(kind[1]) + ' ' + esc(blk[1])
+        elif kind in ('p', 'li'): chunk = ('- ' if kind == 'li' else '') + esc(blk[1])
         elif kind == 'table':
             _, head, rows = blk
             chunk = '\n'.join(['| ' + ' | '.join(map(cell, head)) + ' |', '|' + '---|' * len(head),
@@ -291,20 +292,43 @@ def blocks_to_html(blocks:list, title:str='activ_bench report') -> str:
             + '\n'.join(out) + '\n</body></html>\n')
 
 # %% ../nbs/27_report.ipynb #d65f5965
-def write_report(store:str|Path=DEFAULT_STORE, # the results store to report on
+def _write_atomic(path:Path, write): # `write(file)` writes the content, or the content itself (str)
+    "Write `path` through a temporary file and a rename: a kill leaves the old file or the new one, never half of one."
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    try:
+        with open(tmp, 'w' if isinstance(write, str) else 'wb') as f:
+            if isinstance(write, str): f.write(write)
+            else: write(f)
+            f.flush(); os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
+
+def _strict(o):
+    "`o` with NaN and infinities as None (and NumPy numbers as Python ones): strict JSON."
+    if isinstance(o, dict): return {k: _strict(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return [_strict(v) for v in o]
+    if hasattr(o, 'item') and not isinstance(o, (str, bytes)): o = o.item()
+    return None if isinstance(o, float) and not math.isfinite(o) else o
+
+def _valid_accuracies(runs:list) -> list:
+    "The runs, an accuracy that is not a number in [0, 1] (NaN, inf, text written by hand) read as missing."
+    ok = lambda a: isinstance(a, (int, float)) and not isinstance(a, bool) and math.isfinite(a) and 0 <= a <= 1
+    return [r if r.get('accuracy') is None or ok(r['accuracy']) else {**r, 'accuracy': None} for r in runs]
+
+def write_report(store:str|Path=DEFAULT_STORE, # the results store to report on (only read)
                  out:str|Path='results', # folder for report.md, report.html and the PNGs
                  baseline:str='relu', conf:float=.95, n_boot:int=10_000, seed:int=0) -> Path:
     "Write report.md, report.html (with their PNG plots) and summary.json for every run in `store`; returns the Markdown file."
     store = Path(store)
     if not store.exists(): raise ValueError(f"no results store at {str(store)!r}: run `activ-bench run` first or pass --store")
-    runs = ResultsStore(store).runs()
+    runs = _valid_accuracies(ResultsStore(store, readonly=True).runs())
     acts = sorted({r['config']['act'] for r in runs} | {act_label(r['config']) for r in runs})
     if runs and baseline not in acts: raise ValueError(f"unknown baseline {baseline!r}; choose one of: {', '.join(acts)}")
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     blocks = report_blocks(runs, out, baseline, conf, n_boot, seed, store=str(store))
-    (out/'report.md').write_text(blocks_to_markdown(blocks))
-    (out/'report.html').write_text(blocks_to_html(blocks))
-    (out/'summary.json').write_text(_dumps(summarize(runs, baseline, conf, n_boot, seed), indent=1))
+    _write_atomic(out/'report.md', blocks_to_markdown(blocks))
+    _write_atomic(out/'report.html', blocks_to_html(blocks))
+    _write_atomic(out/'summary.json', json.dumps(_strict(summarize(runs, baseline, conf, n_boot, seed)), indent=1, allow_nan=False))
     return out/'report.md'
 
 def show_report(out:str|Path='results'):

@@ -6,7 +6,7 @@ Docs: `_docs/store.html` (built by `make docs`)"""
 
 # %% auto #0
 __all__ = ['DEFAULT_STORE', 'STATUSES', 'PENDING', 'RUNNING', 'DONE', 'DIVERGED', 'FAILED', 'FINISHED', 'RESULT_STATUSES',
-           'MAX_ERROR_CHARS', 'owner_alive', 'new_owner', 'Store', 'check_result', 'open_store']
+           'MAX_ERROR_CHARS', 'owner_alive', 'new_owner', 'Store', 'check_result', 'config_changes', 'open_store']
 
 # %% ../nbs/21_store.ipynb #a6838bb6
 import os, time, socket, uuid
@@ -47,11 +47,12 @@ MAX_ERROR_CHARS = 8000 # error text kept per run (its end, where the exception i
 
 class Store:
     "What every results store backend provides (see the list above)."
-    def add(self, configs:list, grid:str|None=None) -> list: raise NotImplementedError
+    def add(self, configs:list, grid:str|None=None, train_fn=None) -> list: raise NotImplementedError
     def claim(self, keys:list, owner:str, lease_s:float=300.) -> tuple|None: raise NotImplementedError
     def heartbeat(self, keys:list, owner:str): raise NotImplementedError
     def release(self, keys:list, owner:str): raise NotImplementedError
     def finish(self, key:str, result:dict) -> bool: raise NotImplementedError
+    def update_config(self, key:str, config:dict): raise NotImplementedError
     def reset_failed(self, keys:list) -> int: raise NotImplementedError
     def runs(self, status:str|tuple|None=None, keys:list|None=None) -> list: raise NotImplementedError
     def counts(self, keys:list|None=None) -> dict: raise NotImplementedError
@@ -63,10 +64,16 @@ def check_result(result:dict) -> str:
         raise ValueError(f"result status must be one of {', '.join(map(repr, RESULT_STATUSES))}, got {status!r}")
     return status
 
+# %% ../nbs/21_store.ipynb #6116c202
+def config_changes(stored:dict, now:dict) -> dict:
+    "{field: {'was': stored value, 'now': new value}} for the fields that differ."
+    return {k: {'was': stored.get(k), 'now': now.get(k)} for k in dict.fromkeys([*stored, *now]) if stored.get(k) != now.get(k)}
+
 # %% ../nbs/21_store.ipynb #c979b9dc
 def open_store(path:str|Path|Store=DEFAULT_STORE, # a store, or the path of one
+               readonly:bool=False, # only read: the file is never changed (and must exist)
                **kwargs) -> Store: # passed to the backend
     "The results store at `path` (a `Store` is returned as it is)."
     if not isinstance(path, (str, os.PathLike)): return path
     from activ_bench.sqlite_store import ResultsStore
-    return ResultsStore(path, **kwargs)
+    return ResultsStore(path, readonly=readonly, **kwargs)

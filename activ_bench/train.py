@@ -23,6 +23,7 @@ from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS, SCHEDULES
 from .data import get_dls, DATASETS
 from .store import DONE, DIVERGED
 from .telemetry import check_instrument_options, instrument_callbacks, collect_telemetry
+from .checkpoint import checkpoint_callback
 
 # %% auto #0
 __all__ = ['ARCHS', 'INIT_NAMES', 'PRECISIONS', 'ACT_PLACE_PRESETS', 'build_model', 'TrainConfig', 'DivergenceCallback',
@@ -243,6 +244,8 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
     loss = LabelSmoothingCrossEntropyFlat() if cfg.label_smoothing else CrossEntropyLossFlat()
     cbs = [DivergenceCallback(), ClampLearnedReluCallback(), EpochStatsCallback()]
     cbs += instrument_callbacks(cfg.telemetry, cfg.act_ema, cfg.act_freeze_pct)
+    ckpt = checkpoint_callback(cfg) # when the runner gave this run a checkpoint file (`14_checkpoint`)
+    if ckpt is not None: cbs.append(ckpt)
     if cfg.mixup: cbs.append(MixUp(cfg.mixup))
     if cfg.cutmix: cbs.append(CutMix(cfg.cutmix))
     prec = resolve_precision(cfg.precision, device)
@@ -281,4 +284,5 @@ def train(cfg:TrainConfig|dict, # the run
                 precision=learn.precision,
                 data_path=str(learn.dls.path) if getattr(learn.dls, 'path', None) else None,
                 n_params=sum(p.numel() for p in learn.model.parameters()),
-                telemetry=collect_telemetry(learn))
+                telemetry=collect_telemetry(learn),
+                resumed_epoch=learn.checkpoint.resumed_epoch if hasattr(learn, 'checkpoint') else None)

@@ -1,4 +1,4 @@
-import os, sys, sqlite3, subprocess, json
+import os, sys, time, sqlite3, subprocess, json
 from pathlib import Path
 import pytest
 
@@ -39,3 +39,23 @@ def write_grid(path, **grid):
     import yaml
     Path(path).write_text(yaml.safe_dump(grid))
     return path
+
+
+def wait_for(pred, timeout=90, every=.2):
+    "Poll `pred` until it is true (True) or `timeout` seconds pass (False)."
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if pred(): return True
+        time.sleep(every)
+    return False
+
+
+def statuses(db):
+    "The status of every run in store `db` (none while it is being created)."
+    try: return [r['status'] for r in rows(db)]
+    except sqlite3.OperationalError: return []
+
+
+def log_lines(log):
+    "The 'start|end act seed pid' lines fake_train appended to `log`, split."
+    return [l.split() for l in Path(log).read_text().splitlines()] if Path(log).exists() else []

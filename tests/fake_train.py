@@ -34,6 +34,7 @@ FAKE_FIELDS = [
     ('fake_fail', str, field(default='')),              # comma-separated activations whose training raises
     ('fake_crash', str, field(default='')),             # comma-separated activations whose process dies (SIGKILL, like the OOM killer)
     ('fake_log', 'str | None', field(default=None)),    # append 'start|end act seed pid' lines here
+    ('fake_accuracy', 'float | None', field(default=None)),  # report this accuracy instead (a broken training function)
 ]
 # activ_bench's TrainConfig, field for field (so it cannot drift), with SMALL defaults and the `fake_` fields
 TrainConfig = make_dataclass('TrainConfig', [(n, t, field(default=SMALL[n]) if n in SMALL else f) for n, t, f in real_fields()]
@@ -51,6 +52,8 @@ def _in(act, names): return act in [n.strip() for n in names.split(',') if n.str
 def train(cfg: TrainConfig) -> dict:
     _log(cfg, 'start')
     t0 = time.time()
+    if cfg.data_path is not None and not os.path.exists(cfg.data_path):  # as the real one: no data, no run
+        raise FileNotFoundError(f"no data set at {cfg.data_path}")
     time.sleep(cfg.fake_sleep)
     if _in(cfg.act, cfg.fake_crash): os.kill(os.getpid(), signal.SIGKILL)
     if _in(cfg.act, cfg.fake_fail): raise RuntimeError(f"fake failure for {cfg.act} seed {cfg.seed}")
@@ -63,6 +66,12 @@ def train(cfg: TrainConfig) -> dict:
         hist = [dict(epoch=e, train_loss=1. / (e + 1), valid_loss=1.1 / (e + 1), accuracy=final - .03 * (cfg.epochs - 1 - e), time=.01)
                 for e in range(cfg.epochs)]
         res = dict(status=DONE, history=hist, accuracy=final, diverged_epoch=None)
+    if cfg.fake_accuracy is not None and res['status'] == DONE: res['accuracy'] = cfg.fake_accuracy
     res.update(images_per_sec=1000. + rng.random(), peak_mem_mb=None, wall_time=time.time() - t0, device='cpu', n_params=1234)
     _log(cfg, 'end')
     return res
+
+
+def train_other(cfg: TrainConfig) -> dict:
+    "Another training function (the same numbers): results of `train` must not be reused for it."
+    return train(cfg)

@@ -1,8 +1,8 @@
-"""The runner with real processes: the local backend, crashes, kill-and-resume, two runners on one store, Ray."""
+"""The runner with real processes: the local backend, crashes, two runners on one store, Ray (kills and other faults: test_faults.py)."""
 import os, sys, time, signal, sqlite3, importlib.util
 from pathlib import Path
 import pytest
-from conftest import FAKE, TESTS, rows, write_grid, activ_bench, activ_bench_popen
+from conftest import FAKE, TESTS, rows, write_grid, activ_bench, activ_bench_popen, wait_for, statuses, log_lines
 from activ_bench.runner import run_grid
 from activ_bench.sqlite_store import ResultsStore
 from activ_bench.grid import expand_grid, config_key
@@ -30,62 +30,6 @@ def test_local_backend_records_diverged_failed_and_crashed_runs(tmp_path):
     assert again['ran'] == 4 and again['failed'] == 4 and len(rows(tmp_path/'s.db')) == 10
 
 
-def _wait_for(pred, timeout=90, every=.2):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        if pred(): return True
-        time.sleep(every)
-    return False
-
-
-def _statuses(db):
-    try: return [r['status'] for r in rows(db)]
-    except sqlite3.OperationalError: return []
-
-
-def _log_lines(log):
-    return [l.split() for l in Path(log).read_text().splitlines()] if Path(log).exists() else []
-
-
-def test_killed_runner_resumes_without_losing_or_duplicating(tmp_path):
-    db, log = tmp_path/'s.db', tmp_path/'runs.log'
-    g = write_grid(tmp_path/'g.yaml', name='kill', act=['mish', 'silu'], seeds=3, epochs=2, fake_sleep=1.0, fake_log=str(log))
-    args = ['run', '--config', g, '--train-fn', FAKE, '--store', db, '--workers', 2, '--quiet']
-    p = activ_bench_popen(*args)
-    try:
-        ok = _wait_for(lambda: _statuses(db).count('done') >= 2 and 'running' in _statuses(db))
-        assert ok, f"runner made no progress: {_statuses(db)} {p.poll()} {p.stderr.read() if p.poll() is not None else ''}"
-    finally:
-        p.send_signal(signal.SIGKILL); p.wait()
-    before = {r['key']: r for r in rows(db)}
-    assert len(before) == 9
-    finished_before = {k for k, r in before.items() if r['status'] == 'done'}
-    in_flight = {k for k, r in before.items() if r['status'] == 'running'}
-    assert finished_before and in_flight
-    # the killed runner's children die with it (no orphan keeps training)
-    started = [l for l in _log_lines(log) if l[0] == 'start']
-    ended = {(a, s) for w, a, s, _ in _log_lines(log) if w == 'end'}
-    orphans = [int(pid) for _, a, s, pid in started if (a, s) not in ended]
-    assert _wait_for(lambda: not any(os.path.exists(f'/proc/{pid}') and
-                                     Path(f'/proc/{pid}/stat').read_text().split(')')[-1].split()[0] != 'Z'
-                                     for pid in orphans if os.path.exists(f'/proc/{pid}')), timeout=10), orphans
-    # resume: only unfinished runs are trained
-    r = activ_bench(*args)
-    assert r.returncode == 0, r.stderr
-    after = {r['key']: r for r in rows(db)}
-    assert set(after) == set(before) and len(rows(db)) == 9
-    assert all(r['status'] == 'done' for r in after.values())
-    for k in finished_before:  # finished results untouched and not re-run
-        assert after[k]['finished'] == before[k]['finished'] and after[k]['attempts'] == 1
-    for k in in_flight: assert after[k]['attempts'] == 2
-    starts = {}
-    for w, a, s, _ in _log_lines(log):
-        if w == 'start': starts[(a, s)] = starts.get((a, s), 0) + 1
-    done_before = {(before[k]['act'], str(before[k]['seed'])) for k in finished_before}
-    assert all(starts[x] == 1 for x in done_before)
-    assert f"trained {9 - len(finished_before)} now" in r.stdout, r.stdout
-
-
 def test_two_runners_share_a_store(tmp_path):
     db, log = tmp_path/'s.db', tmp_path/'runs.log'
     g = write_grid(tmp_path/'g.yaml', name='pair', act=['mish', 'silu'], seeds=4, epochs=2, fake_sleep=.3, fake_log=str(log))
@@ -94,11 +38,11 @@ def test_two_runners_share_a_store(tmp_path):
     outs = [p.communicate(timeout=180) for p in ps]
     assert all(p.returncode == 0 for p in ps), outs
     rs = rows(db)
-    expected = {config_key(c) for c in expand_grid(dict(name='pair', act=['mish', 'silu'], seeds=4, epochs=2, fake_sleep=.3,
+    expected = {config_key(c, FAKE) for c in expand_grid(dict(name='pair', act=['mish', 'silu'], seeds=4, epochs=2, fake_sleep=.3,
                                                          fake_log=str(log)), fake_train.TrainConfig)}
     assert {r['key'] for r in rs} == expected and len(rs) == 12
     assert all(r['status'] == 'done' and r['attempts'] == 1 for r in rs)
-    starts = [tuple(l[1:3]) for l in _log_lines(log) if l[0] == 'start']
+    starts = [tuple(l[1:3]) for l in log_lines(log) if l[0] == 'start']
     assert len(starts) == len(set(starts)) == 12  # no run trained twice
     trained = [int(o[0].split('trained ')[1].split()[0]) for o in outs]
     assert sum(trained) == 12
