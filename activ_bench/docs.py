@@ -46,7 +46,9 @@ def doc_cells(nb) -> list:
         if c.cell_type == 'code':
             d = cell_directives(c.source)
             if any(x.split()[0] in ('hide', 'default_exp', 'exporti') for x in d if x): continue
+            echo = not any(x.replace(' ', '') == 'echo:false' for x in d)
             c = nbformat.from_dict({**c, 'source': strip_directives(c.source)})
+            if not echo: c.metadata['echo'] = False # README and pages show its output only
             if not c.source.strip(): continue
         cells.append(c)
     return cells
@@ -592,15 +594,21 @@ def _out_text(o) -> str:
     data = o.get('data', {})
     return ''.join(data.get('text/plain', '')) if 'text/plain' in data and not any(k.startswith('image/') for k in data) else ''
 
+def _out_markdown(o) -> str:
+    "Markdown an output carries (`IPython.display.Markdown`), to be written as it is."
+    return ''.join(o.get('data', {}).get('text/markdown', ''))
+
 def nb_markdown(nb) -> str:
-    "Markdown text of a (filtered) notebook."
+    "Markdown text of a (filtered) notebook: code in fences (not for `#| echo: false` cells), Markdown outputs as they are."
     parts = []
     for c in nb.cells:
         if c.cell_type == 'markdown': parts.append(c.source)
         elif c.cell_type == 'code':
-            parts.append(f"```python\n{c.source}\n```")
-            outs = ''.join(_out_text(o) for o in c.get('outputs', [])).rstrip()
-            if outs: parts.append(f"```\n{outs}\n```")
+            if c.metadata.get('echo', True): parts.append(f"```python\n{c.source}\n```")
+            outs = c.get('outputs', [])
+            parts += [m.strip() for o in outs if (m := _out_markdown(o))]
+            text = ''.join(_out_text(o) for o in outs if not _out_markdown(o)).rstrip()
+            if text: parts.append(f"```\n{text}\n```")
     return '\n\n'.join(parts).strip() + '\n'
 
 README_NOTE = "<!-- generated from nbs/index.ipynb by `activ_bench.docs.write_readme`: edit the notebook, not this file -->\n\n"

@@ -7,7 +7,7 @@ Docs: `_docs/report.html` (built by `make docs`)"""
 # %% auto #0
 __all__ = ['SETTING_IGNORES', 'RESULT_HEADER', 'setting_of', 'setting_key', 'act_label', 'setting_title', 'summarize',
            'plot_curves', 'plot_accuracy', 'baseline_label', 'result_table', 'report_blocks', 'blocks_to_markdown',
-           'blocks_to_html', 'write_report', 'show_report']
+           'blocks_to_html', 'write_report', 'show_report', 'summary_markdown']
 
 # %% ../nbs/27_report.ipynb #6be9f501
 import os, math, json, html, hashlib, re, datetime
@@ -342,3 +342,18 @@ def show_report(out:str|Path='results'):
         return f'src="data:image/png;base64,{base64.b64encode(f.read_bytes()).decode()}"' if f.exists() else m.group(0)
     body = re.sub(r'src="([^"]+)"', inline, body)
     display(HTML(f'<div><style>{_CSS.replace("body", ".abr")}</style><div class="abr">{body}</div></div>'))
+
+# %% ../nbs/27_report.ipynb #b1b2c3d1
+def summary_markdown(summary:str|Path='results/summary.json', # a `summary.json` that `write_report` wrote
+                     baseline:str='relu'): # the activation the differences are taken against
+    "The report's headline table (one row per setting and activation, best mean first) as Markdown, for the README and notebooks."
+    from IPython.display import Markdown
+    rows = json.loads(Path(summary).read_text())
+    head = ['setting', 'activation', 'runs done', 'mean %', 'std', f'Δ vs {baseline_label(baseline)} [95% CI]', 'p t-test', 'p Wilcoxon']
+    lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
+    for r in sorted(rows, key=lambda r: (r['title'], -(r['mean'] if r['mean'] is not None else -1))):
+        diff = 'baseline' if r['is_baseline'] else '—' if r['diff'] is None else (
+            f"{r['diff']:+.2f}" + ('' if r['diff_lo'] is None else f" [{r['diff_lo']:+.2f}, {r['diff_hi']:+.2f}]"))
+        p_t, p_w = ('', '') if r['is_baseline'] else (_p(r['p_ttest'], r['note']), _p(r['p_wilcoxon'], r['note']))
+        lines.append('| ' + ' | '.join([r['title'], r['act'], _runs_cell(r), _f(r['mean']), _f(r['std']), diff, p_t, p_w]) + ' |')
+    return Markdown('\n'.join(lines))
