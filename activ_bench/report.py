@@ -7,7 +7,7 @@ Docs: `_docs/report.html` (built by `make docs`)"""
 # %% auto #0
 __all__ = ['SETTING_IGNORES', 'RESULT_HEADER', 'setting_of', 'setting_key', 'act_label', 'setting_title', 'summarize',
            'plot_curves', 'plot_accuracy', 'baseline_label', 'result_table', 'report_blocks', 'blocks_to_markdown',
-           'blocks_to_html', 'write_report', 'show_report', 'summary_markdown']
+           'blocks_to_html', 'write_report', 'show_report', 'summary_markdown', 'epoch_markdown']
 
 # %% ../nbs/27_report.ipynb #6be9f501
 import os, math, json, html, hashlib, re, datetime
@@ -349,11 +349,29 @@ def summary_markdown(summary:str|Path='results/summary.json', # a `summary.json`
     "The report's headline table (one row per setting and activation, best mean first) as Markdown, for the README and notebooks."
     from IPython.display import Markdown
     rows = json.loads(Path(summary).read_text())
-    head = ['setting', 'activation', 'runs done', 'mean %', 'std', f'Δ vs {baseline_label(baseline)} [95% CI]', 'p t-test', 'p Wilcoxon']
+    one = len({r['title'] for r in rows}) == 1 # a single setting is named above the table, not in every row
+    head = ['setting'] * (not one) + ['activation', 'runs done', 'mean %', 'std', f'Δ vs {baseline_label(baseline)} [95% CI]', 'p t-test', 'p Wilcoxon']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in sorted(rows, key=lambda r: (r['title'], -(r['mean'] if r['mean'] is not None else -1))):
         diff = 'baseline' if r['is_baseline'] else '—' if r['diff'] is None else (
             f"{r['diff']:+.2f}" + ('' if r['diff_lo'] is None else f" [{r['diff_lo']:+.2f}, {r['diff_hi']:+.2f}]"))
         p_t, p_w = ('', '') if r['is_baseline'] else (_p(r['p_ttest'], r['note']), _p(r['p_wilcoxon'], r['note']))
-        lines.append('| ' + ' | '.join([r['title'], r['act'], _runs_cell(r), _f(r['mean']), _f(r['std']), diff, p_t, p_w]) + ' |')
+        lines.append('| ' + ' | '.join([r['title']] * (not one) + [r['act'], _runs_cell(r), _f(r['mean']), _f(r['std']), diff, p_t, p_w]) + ' |')
+    return Markdown((f"Setting: {rows[0]['title']}\n\n" if one and rows else '') + '\n'.join(lines))
+
+# %% ../nbs/27_report.ipynb #b1b2c3e1
+def epoch_markdown(store:str|Path=DEFAULT_STORE, # the results store (only read)
+                   acts:list|None=None): # activations to show (default: all), in this order
+    "Mean validation accuracy (%) after each epoch, per activation, over the finished runs of `store`, as Markdown."
+    from IPython.display import Markdown
+    curves = {}
+    for r in ResultsStore(store, readonly=True).runs(DONE):
+        accs = [h.get('accuracy') for h in r.get('history') or []]
+        if accs and None not in accs: curves.setdefault(act_label(r['config']), []).append(accs)
+    acts = [a for a in (acts or sorted(curves)) if a in curves]
+    n_ep = max((len(c) for a in acts for c in curves[a]), default=0)
+    lines = ['| activation | runs | ' + ' | '.join(f'epoch {e + 1}' for e in range(n_ep)) + ' |', '|' + '---|' * (n_ep + 2)]
+    for a in acts:
+        cols = [[c[e] for c in curves[a] if len(c) > e] for e in range(n_ep)]
+        lines.append(f'| {a} | {len(curves[a])} | ' + ' | '.join(_f(100 * sum(v) / len(v)) if v else '—' for v in cols) + ' |')
     return Markdown('\n'.join(lines))

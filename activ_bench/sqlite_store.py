@@ -198,6 +198,7 @@ def runs(self:ResultsStore, status:str|tuple|None=None, # only runs in this stat
     if keys is not None: q += ' AND key IN (SELECT value FROM json_each(?))'; args.append(json.dumps(list(keys)))
     with self._con() as con: rows = [dict(r) for r in con.execute(q + ' ORDER BY created, rowid', args)]
     for r in rows:
+        for c, _ in ADDED_COLUMNS: r.setdefault(c, None) # a store older than a column, read without migrating
         for c in _JSON_COLS: r[c] = None if r[c] is None else json.loads(r[c])
     return rows
 

@@ -20,7 +20,7 @@ from .checks import check_choice, check_fraction, check_int, check_pos_int, chec
 from .activations import act_spec, act_factory, LearnedRelu
 from .models import ARCH_TABLE, POOLS, STAGES, CONV_KS, INITS, ACT_PLACES
 from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS, SCHEDULES
-from .data import get_dls, DATASETS
+from .data import get_dls, DATASETS, MIN_SIZE
 from .store import DONE, DIVERGED
 from .telemetry import check_instrument_options, instrument_callbacks, collect_telemetry
 from .checkpoint import checkpoint_callback
@@ -119,7 +119,8 @@ class TrainConfig:
                                init=INIT_NAMES, pool=POOLS, act_convs=_CONVS).items(): check(n, check_choice, allowed)
         act_spec(self.act); _places_kwargs(self.act_places); _stages_kwargs(self.act_stages)
         if not isinstance(self.compile, bool): raise ValueError(f"TrainConfig.compile={self.compile!r} must be True or False")
-        for n in ('size', 'epochs', 'bs'): check(n, check_pos_int)
+        for n in ('epochs', 'bs'): check(n, check_pos_int)
+        check('size', check_int, MIN_SIZE, what='pixels; the network downsamples 32x')
         for n in ('lr', 'eps', 'width'): check(n, check_positive)
         check('seed', check_int)
         for n in ('mom', 'sqr_mom'): check(n, check_fraction, allow_one=False)
