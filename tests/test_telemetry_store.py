@@ -2,7 +2,7 @@
 import json, shutil, sqlite3
 from pathlib import Path
 from activ_bench.grid import expand_grid
-from activ_bench.sqlite_store import ResultsStore
+from activ_bench.sqlite_store import ResultsStore, ADDED_COLUMNS
 from activ_bench.store import new_owner
 from activ_bench.executors import execute_run
 from activ_bench.report import write_report
@@ -67,9 +67,10 @@ def test_old_store_opens_gains_the_column_and_reports(tmp_path):
             con.execute("INSERT INTO runs (key, act, dataset, seed, config, status, accuracy, history, created, finished) "
                         "VALUES (?,?,?,?,?,'done',?,?,?,?)", (config_key(c), c['act'], c['dataset'], c['seed'], json.dumps(c),
                                                               .5 + i / 10, json.dumps([{'epoch': 0, 'accuracy': .5 + i / 10}]), i, i))
+    with sqlite3.connect(db) as con: old_cols = [r[1] for r in con.execute('PRAGMA table_info(runs)')]
     st = ResultsStore(db)
     with sqlite3.connect(db) as con: cols = [r[1] for r in con.execute('PRAGMA table_info(runs)')]
-    assert cols[-1] == 'telemetry' and len(cols) == 27
+    assert 'telemetry' not in old_cols and cols == old_cols + [c for c, _ in ADDED_COLUMNS]  # every added column, after the old ones
     runs = st.runs()
     assert [r['telemetry'] for r in runs] == [None, None] and [r['accuracy'] for r in runs] == [.5, .6]
     ResultsStore(db)  # opening again adds nothing and fails on nothing
