@@ -21,6 +21,11 @@ def activ_bench(*args, **kw):
     return subprocess.run(cmd + [str(a) for a in args], env=cli_env(), capture_output=True, text=True, timeout=kw.pop('timeout', 120), **kw)
 
 
+def run_benchmark(script:str, *args, timeout=300):
+    "Run `benchmarks/<script>` with `args` in a fresh interpreter; its completed process."
+    return subprocess.run([sys.executable, str(ROOT/'benchmarks'/script), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
 def activ_bench_popen(*args, **kw):
     exe = Path(sys.executable).parent/'activ-bench'
     cmd = [str(exe)] if exe.exists() else [sys.executable, '-c', 'import sys; from activ_bench.cli import main; sys.exit(main())']

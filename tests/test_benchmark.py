@@ -1,13 +1,9 @@
 "The benchmarks run and print one row per activation (and form), as ratios to ReLU; bad options are one error line."
-import subprocess, sys
-from pathlib import Path
 from activ_bench.activations import list_acts
-from conftest import activ_bench
+from conftest import activ_bench, run_benchmark
 
 def test_benchmark_prints_every_activation():
-    script = Path(__file__).parent.parent / 'benchmarks' / 'act_throughput.py'
-    r = subprocess.run([sys.executable, str(script), '--size', '16', '--bs', '8', '--steps', '1', '--rounds', '1',
-                        '--widen', '.25', '--device', 'cpu'], capture_output=True, text=True, timeout=300)
+    r = run_benchmark('act_throughput.py', '--size', '16', '--bs', '8', '--steps', '1', '--rounds', '1', '--widen', '.25', '--device', 'cpu')
     assert r.returncode == 0, r.stderr
     rows = [l.split('|') for l in r.stdout.splitlines() if l.startswith('| ') and not l.startswith('| activation')]
     assert [c[1].strip() for c in rows] == list_acts()

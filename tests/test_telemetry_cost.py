@@ -1,11 +1,8 @@
 "The telemetry cost benchmark runs and prints its ratio table (a smoke test: no timing is asserted)."
-import subprocess, sys
-from pathlib import Path
+from conftest import run_benchmark
 
 def test_telemetry_cost_benchmark_prints_ratios():
-    script = Path(__file__).parent.parent/'benchmarks'/'telemetry_cost.py'
-    r = subprocess.run([sys.executable, str(script), '--batches', '2', '--rounds', '1', '--every', '1', '--acts', 'relu',
-                        '--size', '16', '--device', 'cpu'], capture_output=True, text=True, timeout=300)
+    r = run_benchmark('telemetry_cost.py', '--batches', '2', '--rounds', '1', '--every', '1', '--acts', 'relu', '--size', '16', '--device', 'cpu')
     assert r.returncode == 0, r.stderr
     rows = [l.split('|') for l in r.stdout.splitlines() if l.startswith('| relu')]
     assert [c[2].strip() for c in rows] == ['1']
