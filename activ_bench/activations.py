@@ -250,9 +250,9 @@ def _mish_fwd(x):
     return (v * (n / (n + 2))).to(x.dtype)
 
 def _mish_bwd(x, g):
-    "tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2) = n/(n+2) + 4x e(1+e)/(n+2)^2, one exp"
-    v = _up(x).clamp_max(20.); e = torch.exp(v); n = e * (e + 2); d = n + 2
-    return (_up(g) * (n / d + 4 * v * e * (1 + e) / (d * d))).to(g.dtype)
+    "tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2) = (n + 4x e(1+e)/(n+2)) / (n+2): one exp, one division"
+    v = _up(x).clamp_max(20.); e = torch.exp(v); n = e * (e + 2); r = 1 / (n + 2)
+    return (_up(g) * (r * (n + 4 * v * e * (1 + e) * r))).to(g.dtype)
 
 MishFn = pointwise_fn('mish', _mish_fwd, _mish_bwd)
 

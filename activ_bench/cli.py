@@ -78,7 +78,7 @@ def _field_parser(name:str, typ) -> callable:
     def item(o):
         if optional and o.lower() == 'none': return None
         try: return conv(o)
-        except ValueError as e: raise ValueError(f"--{name.replace('_', '-')}: cannot read {o!r} as {base}") from None
+        except ValueError: raise ValueError(f"--{name.replace('_', '-')}: cannot read {o!r} as {base}") from None
     def parse(v):
         vals = [item(o.strip()) for o in str(v).split(',') if o.strip()]
         if not vals: raise ValueError(f"--{name.replace('_', '-')}: empty value {v!r}")

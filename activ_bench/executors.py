@@ -10,7 +10,7 @@ __all__ = ['BACKENDS', 'RESULT_KEYS', 'CHECKPOINT_ENV', 'load_train_fn', 'runner
            'make_executor']
 
 # %% ../nbs/23_executors.ipynb #2ca20757
-import os, sys, time, math, signal, socket, threading, importlib, traceback, copy
+import os, sys, time, signal, socket, threading, importlib, traceback, copy
 import multiprocessing as mp
 from multiprocessing.connection import wait as mp_wait
 from typing import Callable
@@ -99,7 +99,7 @@ def execute_run(train_fn:str|Callable, # 'module:function' or the function
         cls = config_cls or cls
         if threads and 'torch' in sys.modules: sys.modules['torch'].set_num_threads(threads)
         res = _check_train_result(fn(cls(**config) if cls is not None else copy.deepcopy(config)))
-    except Exception as e:
+    except Exception:
         res = {'status': FAILED, 'error': traceback.format_exc()}
     finally:
         if old_ckpt is None: os.environ.pop(CHECKPOINT_ENV, None)

@@ -6,7 +6,7 @@ Docs: `_docs/experiments.html` (built by `make docs`)"""
 
 # %% ../nbs/31_experiments.ipynb #ae18b9db
 from __future__ import annotations
-import os, copy, re, warnings
+import os, copy, re
 from pathlib import Path
 
 # %% auto #0

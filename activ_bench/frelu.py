@@ -9,6 +9,7 @@ from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
 from .checks import check_choice, check_pos_int
 from .registry import ActModule, register_act
+from .fused import Kernel, flat_view, _flat_like, _needs_graph  # the fused-kernel machinery of 02_fused
 
 # %% auto #0
 __all__ = ['WINDOWS', 'FUNNELS', 'COMBINES', 'NORMS', 'funnel_norm', 'FunnelMax', 'funnel_max', 'FReLU']
@@ -32,8 +33,15 @@ def funnel_norm(kind:str, # one of `NORMS`
     return nn.Identity()
 
 # %% ../nbs/05_frelu.ipynb #414b8018
+def _funnel_max_grads(x, out, g):
+    "(gradient of `x`, gradient of `t`): `g` goes where the max came from, to `x` on ties."
+    g_t = torch.ops.aten.threshold_backward(g, out - x, 0)  # ReLU's backward: g where out - x > 0
+    return g - g_t, g_t
+
+_funnel_max_bwd = Kernel(_funnel_max_grads, 'funnel_max.bwd')
+
 class FunnelMax(torch.autograd.Function):
-    "`max(x, t)`; backward `(g - g_t, g_t)` with `g_t = g` where `t > x`: three vectorised passes, saves `x` and the output."
+    "`max(x, t)`; its backward is one compiled pass over `x`, the output and the gradient, and it saves `x` and the output."
     @staticmethod
     def forward(ctx, x, t):
         out = torch.maximum(x, t)
@@ -43,8 +51,10 @@ class FunnelMax(torch.autograd.Function):
     @staticmethod
     def backward(ctx, g):
         x, out = ctx.saved_tensors
-        gt = torch.ops.aten.threshold_backward(g, out - x, 0)
-        return g - gt, gt
+        if _needs_graph(x, out, g): return _funnel_max_grads(x, out, g)  # double backward: recorded by autograd
+        xf, unflat = flat_view(x)
+        gx, gt = _funnel_max_bwd(xf, _flat_like(out, x), _flat_like(g, x))
+        return unflat(gx), unflat(gt)
 
 def funnel_max(x:torch.Tensor, t:torch.Tensor) -> torch.Tensor:
     "`torch.maximum(x, t)` with `FunnelMax`'s backward."

@@ -12,8 +12,8 @@ from typing import Callable
 import torch
 
 # %% auto #0
-__all__ = ['FUSED_MODES', 'COMPILE_TIMES', 'fused_mode', 'set_fused', 'use_fused', 'flat_view', 'Kernel', 'pointwise_fn',
-           'channel_fn']
+__all__ = ['FUSED_MODES', 'COMPILE_TIMES', 'COMPILE_OPTIONS', 'CHANNEL_BWD_OPTIONS', 'fused_mode', 'set_fused', 'use_fused',
+           'flat_view', 'Kernel', 'pointwise_fn', 'channel_view', 'channel_fn']
 
 # %% ../nbs/02_fused.ipynb #6a291761
 FUSED_MODES = ('compile', 'eager') # compile with inductor (eager where that fails), or always eager
@@ -40,11 +40,12 @@ def use_fused(mode:str): # 'compile' or 'eager'
     finally: _state['mode'] = old
 
 # %% ../nbs/02_fused.ipynb #30d7dfae
-def _alias(t:torch.Tensor, shape=None) -> torch.Tensor:
-    "A contiguous `t` as a fresh tensor of `shape` (default 1-d) on the same memory, with no view history to guard on."
+def _alias(t:torch.Tensor, shape=None, strides=None) -> torch.Tensor:
+    "`t`'s memory as a fresh tensor of `shape` (default 1-d) and `strides` (default contiguous), with no view history to guard on."
     shape = (t.numel(),) if shape is None else tuple(shape)
-    strides = [1] * len(shape)
-    for i in range(len(shape) - 2, -1, -1): strides[i] = strides[i + 1] * shape[i + 1]
+    if strides is None:
+        strides = [1] * len(shape)
+        for i in range(len(shape) - 2, -1, -1): strides[i] = strides[i + 1] * shape[i + 1]
     return torch.empty(0, dtype=t.dtype, device=t.device).set_(t.untyped_storage(), t.storage_offset(), shape, strides)
 
 def _alias_1d(t:torch.Tensor) -> torch.Tensor: return _alias(t)
@@ -69,15 +70,20 @@ def _flat_like(t:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
     return _alias_1d(t.contiguous())
 
 # %% ../nbs/02_fused.ipynb #a11a1c97
+COMPILE_OPTIONS = {'cpp.dynamic_threads': True} # inductor options of every kernel (see below)
+
 class Kernel:
     "A pure function run compiled (inductor, dynamic shapes) or eagerly."
     def __init__(self, fn:Callable, # function of tensors and floats, no side effects
-                 name:str): # for `COMPILE_TIMES` and messages
+                 name:str, # for `COMPILE_TIMES` and messages
+                 options:dict|None=None): # inductor options added to `COMPILE_OPTIONS`
         self.fn, self.name, self._compiled, self._seen = fn, name, None, set()
+        self.options = {**COMPILE_OPTIONS, **(options or {})}
 
     def __call__(self, *args):
         if fused_mode() == 'eager' or _state['broken'] or torch.compiler.is_compiling(): return self.fn(*args)
-        if self._compiled is None: self._compiled = torch.compile(self.fn, dynamic=True, fullgraph=True)
+        if self._compiled is None:
+            self._compiled = torch.compile(self.fn, dynamic=True, fullgraph=True, options=self.options)
         key = (self.name, args[0].dtype)
         if key in self._seen: return self._compiled(*args)
         t = time.perf_counter()
@@ -125,20 +131,34 @@ def pointwise_fn(name:str, # kernel name, e.g. 'mish'
     return Fn
 
 # %% ../nbs/02_fused.ipynb #a5b816f7
+CHANNEL_BWD_OPTIONS = {'realize_reads_threshold': 16} # recompute cheap intermediates instead of storing them
+
+def _is_channels_last(x:torch.Tensor) -> bool:
+    return x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)
+
+def _same_layout(t:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
+    "`t` in `x`'s memory format (channels-last or contiguous); no copy when it already is."
+    return t.contiguous(memory_format=torch.channels_last if _is_channels_last(x) else torch.contiguous_format)
+
+def channel_view(x:torch.Tensor) -> torch.Tensor:
+    "`x` (N, C, ...) as a detached (N, C, L) tensor on its own memory: contiguous, or channels-last without a copy."
+    x = x.detach()
+    n, c = x.shape[0], x.shape[1]
+    l = x.numel() // max(n * c, 1)
+    if _is_channels_last(x): return _alias(x, (n, c, l), (l * c, 1, c))  # C varies fastest: strides (L*C, 1, C)
+    return _alias(x.contiguous(), (n, c, l))
+
 def channel_fn(name:str, # kernel name
                fwd:Callable, # fwd(x3, *params3) -> y3 with x3 (N, C, L) and params (1, C, 1)
                bwd:Callable): # bwd(x3, grad3, *params3) -> (grad_x3, *grad_params summed over L, as (N, C))
     "An autograd `Function` for per-channel parameters (shape (C,)), saving only `x` and the parameters."
-    kf, kb = Kernel(fwd, name + '.fwd'), Kernel(bwd, name + '.bwd')
-    def _3d(x):
-        x = x.detach().contiguous()
-        return _alias(x, (x.shape[0], x.shape[1], x.numel() // max(x.shape[0] * x.shape[1], 1)))
+    kf, kb = Kernel(fwd, name + '.fwd'), Kernel(bwd, name + '.bwd', CHANNEL_BWD_OPTIONS)
     def _p3(p): return _alias(p.detach().contiguous(), (1, p.numel(), 1))
     class Fn(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x, *params):
             ctx.save_for_backward(x, *params)
-            return kf(_3d(x), *map(_p3, params)).view(x.shape)
+            return kf(channel_view(x), *map(_p3, params)).view(x.shape)
 
         @staticmethod
         def backward(ctx, grad):
@@ -146,7 +166,7 @@ def channel_fn(name:str, # kernel name
             if _needs_graph(x, grad, *params):  # double backward: eager, recorded by autograd
                 gx, *gps = bwd(x.reshape(x.shape[0], x.shape[1], -1), grad.reshape(x.shape[0], x.shape[1], -1),
                                *[p.view(1, -1, 1) for p in params])
-            else: gx, *gps = kb(_3d(x), _3d(grad), *map(_p3, params))
+            else: gx, *gps = kb(channel_view(x), channel_view(_same_layout(grad, x)), *map(_p3, params))
             return (gx.view(x.shape), *[gp.sum(0).to(p.dtype) for gp, p in zip(gps, params)])
 
         @staticmethod

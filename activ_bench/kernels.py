@@ -171,7 +171,7 @@ def kernels_markdown(rows:list[dict], # from `time_kernels`
                      command:str='', # the command that produced them
                      rounds:int=0, reps:int=0) -> str:
     "A Markdown report: one table per dtype, ratios to ReLU, compile times and the targets."
-    lines = [f"# Activation kernels: forward and backward time as ratios to ReLU\n",
+    lines = ["# Activation kernels: forward and backward time as ratios to ReLU\n",
              f"- command: `{command}`" if command else '', f"- machine: {machine_info()}",
              f"- input: {tuple(shape)} ({math.prod(shape):,} elements); {rounds} interleaved rounds x {reps} calls per form;"
              " times are the median [quartiles] of all calls; ratios to ReLU use medians, the last ratio column minimums"

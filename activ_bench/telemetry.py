@@ -11,7 +11,7 @@ from functools import partial
 import torch, torch.nn as nn
 from fastcore.basics import patch
 from fastai.callback.core import Callback
-from .activations import ACTS, LearnedRelu, PReLU, FReLU, check_range
+from .activations import ACTS, LearnedRelu, FReLU
 from .models import act_layers
 
 # %% auto #0

@@ -97,7 +97,7 @@ class TrainConfig:
     mixup: float = 0.                # MixUp alpha (0: off)
     cutmix: float = 0.               # CutMix alpha (0: off)
     precision: str = 'auto'          # 'auto' (bf16 on a GPU that supports it, else fp16 on GPU, fp32 on CPU)
-    channels_last: bool = True       # on GPU only
+    channels_last: bool = True       # train in channels-last (NHWC) memory format, on the CPU and a GPU
     workers: int | None = None
     max_items: int | None = None     # subsample each split (smoke runs)
     data_path: str | None = None
@@ -251,7 +251,7 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
     if cfg.cutmix: cbs.append(CutMix(cfg.cutmix))
     prec = resolve_precision(cfg.precision, device)
     if prec != 'fp32': cbs.append(MixedPrecision(amp_mode=prec))
-    if device.type == 'cuda' and cfg.channels_last: cbs.append(ChannelsLast())
+    if cfg.channels_last: cbs.append(ChannelsLast())  # on the CPU too: faster with oneDNN (see above)
     learn = Learner(dls, model, opt_func=opt_func, loss_func=loss, metrics=accuracy, wd=cfg.wd, cbs=cbs)
     learn.precision = prec
     return learn

@@ -30,6 +30,8 @@ def main():
     ap.add_argument('--device', default='auto', help="'cpu', 'cuda' or 'auto'")
     ap.add_argument('--compile', action='store_true', help='torch.compile each whole model (TrainConfig.compile)')
     ap.add_argument('--threads', type=int, default=0, help="torch threads (0: PyTorch's default)")
+    ap.add_argument('--layout', default='channels-last', choices=('channels-last', 'nchw'),
+                    help="memory format of model and input, on any device (the trainer's default, TrainConfig.channels_last, is channels-last)")
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     dev = torch.device('cuda' if a.device == 'auto' and torch.cuda.is_available() else ('cpu' if a.device == 'auto' else a.device))
@@ -39,12 +41,13 @@ def main():
     torch.manual_seed(0)
     x = torch.randn(a.bs, 3, a.size, a.size, device=dev)
     y = torch.randint(0, 10, (a.bs,), device=dev)
-    if dev.type == 'cuda': x = x.contiguous(memory_format=torch.channels_last)
+    cl = a.layout == 'channels-last'
+    if cl: x = x.contiguous(memory_format=torch.channels_last)
 
     setups = {}
     for n in acts:
         m = build_model(a.arch, n, n_out=10, widen=a.widen).to(dev)
-        if dev.type == 'cuda': m = m.to(memory_format=torch.channels_last)
+        if cl: m = m.to(memory_format=torch.channels_last)
         opt = torch.optim.SGD(m.parameters(), lr=1e-3, momentum=.9)
         setups[n] = (torch.compile(m) if a.compile else m, opt)
 
@@ -82,7 +85,7 @@ def main():
     base = rows['relu']
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
     print(f"# {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, {a.steps} steps x {a.rounds} rounds (median), {name}, "
-          f"torch {torch.__version__}{', bf16 autocast, channels_last' if amp else ', fp32'}, fused activations: {fused_mode()}"
+          f"torch {torch.__version__}, {'bf16 autocast' if amp else 'fp32'}, {a.layout}, fused activations: {fused_mode()}"
           f"{', whole model torch.compile' if a.compile else ''}\n")
     print("| activation | images/s | vs ReLU | saved for backward (MiB) | vs ReLU |" + (" peak GPU mem (MiB) | vs ReLU |" if dev.type == 'cuda' else '') + " params | warm-up s |")
     print("|---|---:|---:|---:|---:|" + ("---:|---:|" if dev.type == 'cuda' else '') + "---:|---:|")
