@@ -48,56 +48,79 @@ def _alias(t:torch.Tensor, shape=None, strides=None) -> torch.Tensor:
         for i in range(len(shape) - 2, -1, -1): strides[i] = strides[i + 1] * shape[i + 1]
     return torch.empty(0, dtype=t.dtype, device=t.device).set_(t.untyped_storage(), t.storage_offset(), shape, strides)
 
-def _alias_1d(t:torch.Tensor) -> torch.Tensor: return _alias(t)
-
-def _order(x:torch.Tensor) -> list[int]: return sorted(range(x.dim()), key=lambda d: -x.stride(d))
+def _is_dense(x:torch.Tensor) -> bool:
+    "Does `x` fill its memory without gaps, in some order of its dims (contiguous or channels-last)?"
+    return x.is_contiguous() or (x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last))
 
 def flat_view(x:torch.Tensor) -> tuple[torch.Tensor, Callable]:
     "`(x as 1-d, unflatten)`: `unflatten(f(x_1d))` has `x`'s shape and memory layout. The 1-d tensor is detached."
     x = x.detach()
-    if x.is_contiguous(): return _alias_1d(x), lambda y: y.view(x.shape)
-    perm = _order(x)
-    xp = x.permute(perm)
-    if xp.is_contiguous():
-        inv = sorted(range(x.dim()), key=lambda d: perm[d])
-        return _alias_1d(xp), lambda y: y.view(xp.shape).permute(inv)
-    return _alias_1d(x.contiguous()), lambda y: y.view(x.shape)
+    if not _is_dense(x): x = x.contiguous()  # gaps or an unusual order: one copy
+    shape, stride = x.shape, x.stride()
+    return x.as_strided((x.numel(),), (1,)), lambda y: y.as_strided(shape, stride)
 
 def _flat_like(t:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
-    "`t` (shaped like `x`) as 1-d in `x`'s memory order, detached."
+    "`t` (shaped like `x`) as 1-d in `x`'s memory order (as `flat_view(x)` lays it out), detached."
     t = t.detach()
-    if not x.is_contiguous() and x.permute(_order(x)).is_contiguous(): t = t.permute(_order(x))
-    return _alias_1d(t.contiguous())
+    if not _is_dense(x): x = x.contiguous()
+    if t.stride() != x.stride(): t = torch.empty_like(x).copy_(t)  # `empty_like` keeps a dense layout
+    return t.as_strided((t.numel(),), (1,))
+
 
 # %% ../nbs/02_fused.ipynb #a11a1c97
 COMPILE_OPTIONS = {'cpp.dynamic_threads': True} # inductor options of every kernel (see below)
+
+def _scalar(v:float, like:torch.Tensor) -> torch.Tensor:
+    "A float parameter as a 1-element tensor the kernel reads at run time (so a new value compiles nothing)."
+    dtype = torch.float64 if like.dtype == torch.float64 else torch.float32  # the precision the formulas compute in
+    key = (v, dtype, like.device)
+    t = _SCALARS.get(key)
+    if t is None: t = _SCALARS[key] = torch.tensor([v], dtype=dtype, device=like.device)
+    return t
+_SCALARS: dict[tuple, torch.Tensor] = {}
+
+def _signature(args) -> tuple:
+    "What a compiled kernel is specialised on: each tensor's dtype, device, rank, memory order and size-1 dims."
+    return tuple((a.dtype, a.device.type, a.dim(), a.is_contiguous() or tuple(a.stride()), tuple(s == 1 for s in a.shape))
+                 for a in args)
+
+def _compile(fn:Callable, args:list, options:dict) -> Callable:
+    "`fn` traced with symbolic sizes and compiled by inductor, as a callable that skips dynamo's guards."
+    from torch.fx.experimental.proxy_tensor import make_fx
+    from torch.fx.experimental import _config as fx_config
+    with fx_config.patch(use_duck_shape=False):  # equal sizes in `args` are not assumed equal at every call
+        gm = make_fx(fn, tracing_mode='symbolic')(*args)
+    return torch._inductor.standalone_compile(gm, args, dynamic_shapes='from_graph', options={'config_patches': options})
 
 class Kernel:
     "A pure function run compiled (inductor, dynamic shapes) or eagerly."
     def __init__(self, fn:Callable, # function of tensors and floats, no side effects
                  name:str, # for `COMPILE_TIMES` and messages
                  options:dict|None=None): # inductor options added to `COMPILE_OPTIONS`
-        self.fn, self.name, self._compiled, self._seen = fn, name, None, set()
+        self.fn, self.name, self._compiled = fn, name, {}
         self.options = {**COMPILE_OPTIONS, **(options or {})}
 
     def __call__(self, *args):
         if fused_mode() == 'eager' or _state['broken'] or torch.compiler.is_compiling(): return self.fn(*args)
-        if self._compiled is None:
-            self._compiled = torch.compile(self.fn, dynamic=True, fullgraph=True, options=self.options)
-        key = (self.name, args[0].dtype)
-        if key in self._seen: return self._compiled(*args)
+        args = [_scalar(float(a), args[0]) if isinstance(a, (int, float)) else a for a in args]
+        key = _signature(args)
+        f = self._compiled.get(key)
+        if f is not None: return f(*args)
         t = time.perf_counter()
-        try: out = self._compiled(*args)
-        except Exception as e:  # no C++ compiler, unsupported platform...: eager from now on
+        try:
+            f = _compile(self.fn, args, self.options)
+            out = f(*args)
+        except Exception as e:  # no C++ compiler, unsupported platform, untraceable function...: eager from now on
             out = self.fn(*args)  # raises here if the inputs themselves are bad
             _state['broken'] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
             warnings.warn(f"activ_bench.fused: torch.compile failed ({_state['broken']}); running eagerly")
             return out
-        COMPILE_TIMES[key] = time.perf_counter() - t
-        self._seen.add(key)
+        COMPILE_TIMES.setdefault((self.name, args[0].dtype), time.perf_counter() - t)
+        self._compiled[key] = f
         return out
 
     def __repr__(self): return f"Kernel({self.name!r})"
+
 
 # %% ../nbs/02_fused.ipynb #a273be5e
 def _needs_graph(*ts) -> bool:
@@ -127,7 +150,7 @@ def pointwise_fn(name:str, # kernel name, e.g. 'mish'
             "`apply`; the plain formula when an outer `torch.compile` traces the model (it fuses it itself)."
             return fwd(x, *params) if torch.compiler.is_compiling() else Fn.apply(x, *params)
     Fn.__name__ = Fn.__qualname__ = f"Fused_{name}"
-    Fn.fwd, Fn.bwd = fwd, bwd
+    Fn.fwd, Fn.bwd, Fn.kernels = fwd, bwd, (kf, kb)
     return Fn
 
 # %% ../nbs/02_fused.ipynb #a5b816f7
@@ -175,5 +198,5 @@ def channel_fn(name:str, # kernel name
             if not torch.compiler.is_compiling(): return Fn.apply(x, *params)
             return fwd(x.reshape(x.shape[0], x.shape[1], -1), *[p.view(1, -1, 1) for p in params]).view(x.shape)
     Fn.__name__ = Fn.__qualname__ = f"Fused_{name}"
-    Fn.fwd, Fn.bwd = fwd, bwd
+    Fn.fwd, Fn.bwd, Fn.kernels = fwd, bwd, (kf, kb)
     return Fn
