@@ -15,10 +15,10 @@ from .registry import (ActSpec, ACTS, ALIASES, ActModule, ActFactory, register_a
                                   get_act, act_factory, is_pointwise)
 
 # %% auto #0
-__all__ = ['LiSHTFn', 'GeneralReluFn', 'TReluFn', 'FTSwishFn', 'LightReluFn', 'LearnedReluFn', 'MishFn', 'PReLUFn', 'SEED_SHIFTS',
-           'AUTO_SHIFTS', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT', 'LightRelu', 'LearnedRelu',
-           'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments', 'mean_shift_for', 'mean_shift_table',
-           'act_curves', 'plot_acts']
+__all__ = ['LiSHTFn', 'GeneralReluFn', 'TReluFn', 'FTSwishFn', 'LightReluFn', 'LEARNED_RELU_RANGES', 'LearnedReluFn', 'MishFn',
+           'PReLUFn', 'SEED_SHIFTS', 'AUTO_SHIFTS', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT',
+           'LightRelu', 'LearnedRelu', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments',
+           'mean_shift_for', 'mean_shift_table', 'act_curves', 'plot_acts']
 
 # %% ../nbs/03_activations.ipynb #0c832a17
 from .checks import check_range, check_pos_int  # validation helpers, shared by every module
@@ -191,16 +191,26 @@ class LightRelu(ActModule):
     def extra_repr(self): return f"sub={self.sub}, maxv={self.maxv}"
 
 # %% ../nbs/03_activations.ipynb #89b89cbd
+LEARNED_RELU_RANGES = dict(leak=(0., .5), sub=(0., 1.), maxv=(5., 100.)) # where LearnedRelu's parameters may go
+
+def _in_range(*params):
+    "The parameters clamped into `LEARNED_RELU_RANGES`, as `torch.clamp` would in the forward."
+    return [p.clamp(lo, hi) for p, (lo, hi) in zip(params, LEARNED_RELU_RANGES.values())]
+
 def _learned_relu_fwd(x, leak, sub, maxv):
+    leak, sub, maxv = _in_range(leak, sub, maxv)
     v = _up(x)
     return torch.minimum(v.clamp_min(0) + leak * v.clamp_max(0) - sub, maxv).to(x.dtype)
 
 def _learned_relu_bwd(x, g, leak, sub, maxv):
-    "Gradients for x and, summed over positions as (N, C), for leak, sub and maxv."
+    "Gradients for x and, summed over positions as (N, C), for leak, sub and maxv (zero outside their ranges, as `clamp`'s)."
+    flows = [((p >= lo) & (p <= hi))[:, :, 0] for p, (lo, hi) in zip((leak, sub, maxv), LEARNED_RELU_RANGES.values())]
+    leak, sub, maxv = _in_range(leak, sub, maxv)
     v, gv = _up(x), _up(g)
     neg = v.clamp_max(0)
-    gi = torch.where(v.clamp_min(0) + leak * neg - sub <= maxv, gv, 0.)  # where the clamp is not active
-    return (torch.where(v > 0, gi, gi * leak).to(g.dtype), (gi * neg).sum(2), (-gi).sum(2), (gv - gi).sum(2))
+    gi = torch.where(v.clamp_min(0) + leak * neg - sub <= maxv, gv, 0.)  # where the clamp at maxv is not active
+    sums = ((gi * neg).sum(2), (-gi).sum(2), (gv - gi).sum(2))
+    return (torch.where(v > 0, gi, gi * leak).to(g.dtype), *[torch.where(f, s, 0.) for f, s in zip(flows, sums)])
 
 LearnedReluFn = channel_fn('learned_relu', _learned_relu_fwd, _learned_relu_bwd)
 
@@ -208,7 +218,7 @@ LearnedReluFn = channel_fn('learned_relu', _learned_relu_fwd, _learned_relu_bwd)
 @register_act('learned_relu', needs_channels=True, source='LearnedRelu thread')
 class LearnedRelu(ActModule):
     "Per-channel learned GeneralRelu: `min(relu(x) + leak*min(x,0) - sub, maxv)`."
-    ranges = dict(leak=(0., .5), sub=(0., 1.), maxv=(5., 100.))
+    ranges = LEARNED_RELU_RANGES
     def __init__(self, nf:int, # number of channels (dim 1 of the input)
                  leak:float=.05, # initial negative slope, in [0, .5]
                  sub:float=.25, # initial mean shift, in [0, 1]
@@ -231,7 +241,7 @@ class LearnedRelu(ActModule):
     def forward(self, x):
         if x.dim() < 2 or x.shape[1] != self.nf:
             raise ValueError(f"LearnedRelu: expected input with {self.nf} channels in dim 1, got shape {tuple(x.shape)}")
-        return LearnedReluFn.call(x, self._p('leak', x), self._p('sub', x), self._p('maxv', x))
+        return LearnedReluFn.call(x, self.leak, self.sub, self.maxv)  # the kernels clamp them into `ranges`
 
     @torch.no_grad()
     def clamp_params_(self):

@@ -79,9 +79,13 @@ def _scalar(v:float, like:torch.Tensor) -> torch.Tensor:
     return t
 _SCALARS: dict[tuple, torch.Tensor] = {}
 
+def _order(a:torch.Tensor) -> tuple:
+    "The dims of `a` from the largest stride to the smallest: its memory order."
+    return tuple(sorted(range(a.dim()), key=lambda d: (-a.stride(d), d)))
+
 def _signature(args) -> tuple:
     "What a compiled kernel is specialised on: each tensor's dtype, device, rank, memory order and size-1 dims."
-    return tuple((a.dtype, a.device.type, a.dim(), a.is_contiguous() or tuple(a.stride()), tuple(s == 1 for s in a.shape))
+    return tuple((a.dtype, a.device.type, a.dim(), a.is_contiguous() or _order(a), tuple(s == 1 for s in a.shape))
                  for a in args)
 
 def _compile(fn:Callable, args:list, options:dict) -> Callable:
@@ -168,15 +172,17 @@ def channel_view(x:torch.Tensor) -> torch.Tensor:
     x = x.detach()
     n, c = x.shape[0], x.shape[1]
     l = x.numel() // max(n * c, 1)
-    if _is_channels_last(x): return _alias(x, (n, c, l), (l * c, 1, c))  # C varies fastest: strides (L*C, 1, C)
-    return _alias(x.contiguous(), (n, c, l))
+    if _is_channels_last(x): return x.as_strided((n, c, l), (l * c, 1, c))  # C varies fastest: strides (L*C, 1, C)
+    return x.contiguous().view(n, c, l)
+
+def _as_dtype(t:torch.Tensor, dtype) -> torch.Tensor: return t if t.dtype == dtype else t.to(dtype)
 
 def channel_fn(name:str, # kernel name
                fwd:Callable, # fwd(x3, *params3) -> y3 with x3 (N, C, L) and params (1, C, 1)
                bwd:Callable): # bwd(x3, grad3, *params3) -> (grad_x3, *grad_params summed over L, as (N, C))
     "An autograd `Function` for per-channel parameters (shape (C,)), saving only `x` and the parameters."
     kf, kb = Kernel(fwd, name + '.fwd'), Kernel(bwd, name + '.bwd', CHANNEL_BWD_OPTIONS)
-    def _p3(p): return _alias(p.detach().contiguous(), (1, p.numel(), 1))
+    def _p3(p): return p.detach().contiguous().view(1, -1, 1)
     class Fn(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x, *params):
@@ -190,7 +196,7 @@ def channel_fn(name:str, # kernel name
                 gx, *gps = bwd(x.reshape(x.shape[0], x.shape[1], -1), grad.reshape(x.shape[0], x.shape[1], -1),
                                *[p.view(1, -1, 1) for p in params])
             else: gx, *gps = kb(channel_view(x), channel_view(_same_layout(grad, x)), *map(_p3, params))
-            return (gx.view(x.shape), *[gp.sum(0).to(p.dtype) for gp, p in zip(gps, params)])
+            return (gx.view(x.shape), *[_as_dtype(gp.sum(0), p.dtype) for gp, p in zip(gps, params)])
 
         @staticmethod
         def call(x, *params):
