@@ -139,9 +139,10 @@ def machine_info() -> str:
     try: gcc = subprocess.run(['gcc', '-dumpfullversion'], capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError): gcc = 'none'
     load = ', '.join(f'{l:.1f}' for l in os.getloadavg()) if hasattr(os, 'getloadavg') else '?'
+    malloc = ' '.join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith('MALLOC_'))  # glibc allocator settings
     return (f"{cpu} ({torch.backends.cpu.get_cpu_capability()}), {os.cpu_count()} cores, {torch.get_num_threads()} torch "
             f"thread(s), load average {load}; torch {torch.__version__}, gcc {gcc}, Python {platform.python_version()}, "
-            f"fused kernels: {fused_mode()}")
+            f"fused kernels: {fused_mode()}" + (f"; {malloc}" if malloc else ''))
 
 def _ms(q): return f"{q[1] * 1e3:.3f} [{q[0] * 1e3:.3f}-{q[2] * 1e3:.3f}]"
 
