@@ -101,15 +101,21 @@ class Kernel:
     def __init__(self, fn:Callable, # function of tensors and floats, no side effects
                  name:str, # for `COMPILE_TIMES` and messages
                  options:dict|None=None): # inductor options added to `COMPILE_OPTIONS`
-        self.fn, self.name, self._compiled = fn, name, {}
+        self.fn, self.name, self._compiled, self._by_layout = fn, name, {}, {}
         self.options = {**COMPILE_OPTIONS, **(options or {})}
 
     def __call__(self, *args):
         if fused_mode() == 'eager' or _state['broken'] or torch.compiler.is_compiling(): return self.fn(*args)
         args = [_scalar(float(a), args[0]) if isinstance(a, (int, float)) else a for a in args]
+        exact = tuple((a.dtype, a.device, a.shape, a.stride()) for a in args)  # cheap to build: no Python loop per dim
+        f = self._by_layout.get(exact)
+        if f is not None: return f(*args)
         key = _signature(args)
         f = self._compiled.get(key)
-        if f is not None: return f(*args)
+        if f is not None:
+            if len(self._by_layout) > 4096: self._by_layout.clear()  # shapes seen: a few per layer, in practice
+            self._by_layout[exact] = f
+            return f(*args)
         t = time.perf_counter()
         try:
             f = _compile(self.fn, args, self.options)
