@@ -290,10 +290,11 @@ def kernels(acts:str='all', # comma list of pointwise activations, or 'all'
             rounds:int=7, # interleaved rounds
             reps:int=5, # timed calls per form per round
             threads:int=0, # torch threads (0: PyTorch's default)
+            device:str='cpu', # 'cpu', 'cuda' or 'cuda:N' (on a GPU: --dtypes float32,bfloat16,float16 and a larger --shape)
             out:str=None): # also write the Markdown table to this file
     "Time each activation's forward and backward against ReLU: ours, the seed's formula, the native op."
     from activ_bench.kernels import run_kernels
-    print(run_kernels(acts, dtypes, shape, rounds, reps, threads, out, command=' '.join(['activ-bench kernels', *sys.argv[1:]])))
+    print(run_kernels(acts, dtypes, shape, rounds, reps, threads, device, out, command=' '.join(['activ-bench kernels', *sys.argv[1:]])))
 
 COMMANDS['kernels'] = kernels
 SUMMARIES['kernels'] = "time each activation's forward/backward kernels against ReLU (ours, seed formula, native op)"
