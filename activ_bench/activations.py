@@ -193,26 +193,19 @@ class LightRelu(ActModule):
 # %% ../nbs/03_activations.ipynb #89b89cbd
 LEARNED_RELU_RANGES = dict(leak=(0., .5), sub=(0., 1.), maxv=(5., 100.)) # where LearnedRelu's parameters may go
 
-def _in_range(*params):
-    "The parameters clamped into `LEARNED_RELU_RANGES`, as `torch.clamp` would in the forward."
-    return [p.clamp(lo, hi) for p, (lo, hi) in zip(params, LEARNED_RELU_RANGES.values())]
-
 def _learned_relu_fwd(x, leak, sub, maxv):
-    leak, sub, maxv = _in_range(leak, sub, maxv)
     v = _up(x)
     return torch.minimum(v.clamp_min(0) + leak * v.clamp_max(0) - sub, maxv).to(x.dtype)
 
 def _learned_relu_bwd(x, g, leak, sub, maxv):
-    "Gradients for x and, summed over positions as (N, C), for leak, sub and maxv (zero outside their ranges, as `clamp`'s)."
-    flows = [((p >= lo) & (p <= hi))[:, :, 0] for p, (lo, hi) in zip((leak, sub, maxv), LEARNED_RELU_RANGES.values())]
-    leak, sub, maxv = _in_range(leak, sub, maxv)
+    "Gradients for x and, summed over positions as (N, C), for leak, sub and maxv."
     v, gv = _up(x), _up(g)
     neg = v.clamp_max(0)
     gi = torch.where(v.clamp_min(0) + leak * neg - sub <= maxv, gv, 0.)  # where the clamp at maxv is not active
-    sums = ((gi * neg).sum(2), (-gi).sum(2), (gv - gi).sum(2))
-    return (torch.where(v > 0, gi, gi * leak).to(g.dtype), *[torch.where(f, s, 0.) for f, s in zip(flows, sums)])
+    return (torch.where(v > 0, gi, gi * leak).to(g.dtype), (gi * neg).sum(2), (-gi).sum(2), (gv - gi).sum(2))
 
 LearnedReluFn = channel_fn('learned_relu', _learned_relu_fwd, _learned_relu_bwd)
+
 
 # %% ../nbs/03_activations.ipynb #e44a3166
 @register_act('learned_relu', needs_channels=True, source='LearnedRelu thread')
@@ -232,21 +225,31 @@ class LearnedRelu(ActModule):
         self.leak = nn.Parameter(torch.full((nf,), float(leak)))
         self.sub  = nn.Parameter(torch.full((nf,), float(sub)))
         self.maxv = nn.Parameter(torch.full((nf,), float(maxv)))
+        self._projected = self._versions()  # in range now: `check_range` saw them
 
-    def _p(self, name, x):
+    def _versions(self): return tuple(getattr(self, n)._version for n in self.ranges)
+
+    def _p(self, name, x=None):
+        "Parameter `name` clamped into its range (differentiably, as `torch.clamp`)."
         lo, hi = self.ranges[name]
-        p = getattr(self, name).clamp(lo, hi)
-        return p
+        return getattr(self, name).clamp(lo, hi)
+
+    def params_in_range(self) -> tuple:
+        "(leak, sub, maxv) as the forward uses them: the parameters themselves when `clamp_params_` was the last to write them."
+        if not torch.compiler.is_compiling() and self._versions() == self._projected:
+            return self.leak, self.sub, self.maxv  # the clamp would be the identity
+        return tuple(self._p(n) for n in self.ranges)
 
     def forward(self, x):
         if x.dim() < 2 or x.shape[1] != self.nf:
             raise ValueError(f"LearnedRelu: expected input with {self.nf} channels in dim 1, got shape {tuple(x.shape)}")
-        return LearnedReluFn.call(x, self.leak, self.sub, self.maxv)  # the kernels clamp them into `ranges`
+        return LearnedReluFn.call(x, *self.params_in_range())
 
     @torch.no_grad()
     def clamp_params_(self):
         "Project the parameters back into their ranges (call after an optimizer step)."
         for n, (lo, hi) in self.ranges.items(): getattr(self, n).clamp_(lo, hi)
+        self._projected = self._versions()
         return self
 
     def extra_repr(self): return f"nf={self.nf}"

@@ -51,12 +51,14 @@ def main():
         if cl: m = m.to(memory_format=torch.channels_last)
         opt = torch.optim.SGD(m.parameters(), lr=1e-3, momentum=.9)
         setups[n] = (torch.compile(m) if a.compile else m, opt)
+    clamped = {id(m): [c for c in m.modules() if hasattr(c, 'clamp_params_')] for m, _ in setups.values()}
 
     def step(m, opt):
         if amp:
             with torch.autocast(**amp): loss = F.cross_entropy(m(x), y)
         else: loss = F.cross_entropy(m(x), y)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        for c in clamped[id(m)]: c.clamp_params_()  # what the trainer's ClampLearnedReluCallback does after each step
 
     def sync():
         if dev.type == 'cuda': torch.cuda.synchronize()
