@@ -40,14 +40,6 @@ def use_fused(mode:str): # 'compile' or 'eager'
     finally: _state['mode'] = old
 
 # %% ../nbs/02_fused.ipynb #30d7dfae
-def _alias(t:torch.Tensor, shape=None, strides=None) -> torch.Tensor:
-    "`t`'s memory as a fresh tensor of `shape` (default 1-d) and `strides` (default contiguous), with no view history to guard on."
-    shape = (t.numel(),) if shape is None else tuple(shape)
-    if strides is None:
-        strides = [1] * len(shape)
-        for i in range(len(shape) - 2, -1, -1): strides[i] = strides[i + 1] * shape[i + 1]
-    return torch.empty(0, dtype=t.dtype, device=t.device).set_(t.untyped_storage(), t.storage_offset(), shape, strides)
-
 def _is_dense(x:torch.Tensor) -> bool:
     "Does `x` fill its memory without gaps, in some order of its dims (contiguous or channels-last)?"
     return x.is_contiguous() or (x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last))
