@@ -206,7 +206,6 @@ def _learned_relu_bwd(x, g, leak, sub, maxv):
 
 LearnedReluFn = channel_fn('learned_relu', _learned_relu_fwd, _learned_relu_bwd)
 
-
 # %% ../nbs/03_activations.ipynb #e44a3166
 @register_act('learned_relu', needs_channels=True, source='LearnedRelu thread')
 class LearnedRelu(ActModule):
@@ -229,7 +228,7 @@ class LearnedRelu(ActModule):
 
     def _versions(self): return tuple(getattr(self, n)._version for n in self.ranges)
 
-    def _p(self, name, x=None):
+    def _p(self, name):
         "Parameter `name` clamped into its range (differentiably, as `torch.clamp`)."
         lo, hi = self.ranges[name]
         return getattr(self, name).clamp(lo, hi)

@@ -40,9 +40,13 @@ def use_fused(mode:str): # 'compile' or 'eager'
     finally: _state['mode'] = old
 
 # %% ../nbs/02_fused.ipynb #30d7dfae
+def _is_channels_last(x:torch.Tensor) -> bool:
+    "Is `x` a 4-d channels-last tensor (and not also contiguous, as when C or H*W is 1)?"
+    return x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)
+
 def _is_dense(x:torch.Tensor) -> bool:
     "Does `x` fill its memory without gaps, in some order of its dims (contiguous or channels-last)?"
-    return x.is_contiguous() or (x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last))
+    return x.is_contiguous() or _is_channels_last(x)
 
 def flat_view(x:torch.Tensor) -> tuple[torch.Tensor, Callable]:
     "`(x as 1-d, unflatten)`: `unflatten(f(x_1d))` has `x`'s shape and memory layout. The 1-d tensor is detached."
@@ -54,10 +58,9 @@ def flat_view(x:torch.Tensor) -> tuple[torch.Tensor, Callable]:
 def _flat_like(t:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
     "`t` (shaped like `x`) as 1-d in `x`'s memory order (as `flat_view(x)` lays it out), detached."
     t = t.detach()
-    if not _is_dense(x): x = x.contiguous()
-    if t.stride() != x.stride(): t = torch.empty_like(x).copy_(t)  # `empty_like` keeps a dense layout
+    if not _is_dense(x): t = t.contiguous()  # `flat_view` made such an `x` contiguous
+    elif t.stride() != x.stride(): t = torch.empty_like(x).copy_(t)  # `empty_like` keeps x's dense layout
     return t.as_strided((t.numel(),), (1,))
-
 
 # %% ../nbs/02_fused.ipynb #a11a1c97
 COMPILE_OPTIONS = {'cpp.dynamic_threads': True} # inductor options of every kernel (see below)
@@ -102,27 +105,26 @@ class Kernel:
         exact = tuple((a.dtype, a.device, a.shape, a.stride()) for a in args)  # cheap to build: no Python loop per dim
         f = self._by_layout.get(exact)
         if f is not None: return f(*args)
-        key = _signature(args)
+        key = _signature(args)  # a shape not seen yet: is there a kernel for its layout?
         f = self._compiled.get(key)
-        if f is not None:
-            if len(self._by_layout) > 4096: self._by_layout.clear()  # shapes seen: a few per layer, in practice
-            self._by_layout[exact] = f
-            return f(*args)
-        t = time.perf_counter()
-        try:
-            f = _compile(self.fn, args, self.options)
-            out = f(*args)
-        except Exception as e:  # no C++ compiler, unsupported platform, untraceable function...: eager from now on
-            out = self.fn(*args)  # raises here if the inputs themselves are bad
-            _state['broken'] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-            warnings.warn(f"activ_bench.fused: torch.compile failed ({_state['broken']}); running eagerly")
-            return out
-        COMPILE_TIMES.setdefault((self.name, args[0].dtype), time.perf_counter() - t)
-        self._compiled[key] = f
+        if f is None:
+            t = time.perf_counter()
+            try:
+                f = _compile(self.fn, args, self.options)
+                out = f(*args)
+            except Exception as e:  # no C++ compiler, unsupported platform, untraceable function...: eager from now on
+                out = self.fn(*args)  # raises here if the inputs themselves are bad
+                _state['broken'] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+                warnings.warn(f"activ_bench.fused: torch.compile failed ({_state['broken']}); running eagerly")
+                return out
+            COMPILE_TIMES.setdefault((self.name, args[0].dtype), time.perf_counter() - t)
+            self._compiled[key] = f
+        else: out = f(*args)
+        if len(self._by_layout) > 4096: self._by_layout.clear()  # shapes seen: a few per layer, in practice
+        self._by_layout[exact] = f
         return out
 
     def __repr__(self): return f"Kernel({self.name!r})"
-
 
 # %% ../nbs/02_fused.ipynb #a273be5e
 def _needs_graph(*ts) -> bool:
@@ -157,9 +159,6 @@ def pointwise_fn(name:str, # kernel name, e.g. 'mish'
 
 # %% ../nbs/02_fused.ipynb #a5b816f7
 CHANNEL_BWD_OPTIONS = {'realize_reads_threshold': 16} # recompute cheap intermediates instead of storing them
-
-def _is_channels_last(x:torch.Tensor) -> bool:
-    return x.dim() == 4 and not x.is_contiguous() and x.is_contiguous(memory_format=torch.channels_last)
 
 def _same_layout(t:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
     "`t` in `x`'s memory format (channels-last or contiguous); no copy when it already is."

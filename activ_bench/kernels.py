@@ -239,7 +239,6 @@ def run_kernels(acts:str='all', # comma list of pointwise activations, or 'all'
     for k, v in dict(rounds=rounds, reps=reps).items():
         if v < 1: raise ValueError(f"{k}={v!r} must be a positive int")
     names = None if acts == 'all' else [a.strip() for a in acts.split(',') if a.strip()]
-    check_device(device)
     rows = time_kernels(names, tuple(d.strip() for d in dtypes.split(',')), shp, rounds, reps, device=device)
     md = kernels_markdown(rows, shp, command, rounds, reps, peak_bandwidth(device))
     if out:
