@@ -178,28 +178,30 @@ def channel_fn(name:str, # kernel name
                fwd:Callable, # fwd(x3, *params3) -> y3 with x3 (N, C, L) and params (1, C, 1)
                bwd:Callable): # bwd(x3, grad3, *params3) -> (grad_x3, *grad_params summed over L, as (N, C))
     "An autograd `Function` for per-channel parameters (shape (C,)), saving only `x` and the parameters."
-    kf, kb = Kernel(fwd, name + '.fwd'), Kernel(bwd, name + '.bwd', CHANNEL_BWD_OPTIONS)
-    def _p3(p): return p.detach().contiguous().view(1, -1, 1)
+    def _fwd(x3, *ps): return fwd(x3, *[p.view(1, -1, 1) for p in ps])
+    def _bwd(x3, g3, *ps):
+        gx, *gps = bwd(x3, g3, *[p.view(1, -1, 1) for p in ps])
+        return (gx, *[gp.sum(0) for gp in gps])  # the parameters' gradients, (C,): summed in the same kernel
+    kf, kb = Kernel(_fwd, name + '.fwd'), Kernel(_bwd, name + '.bwd', CHANNEL_BWD_OPTIONS)
     class Fn(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x, *params):
             ctx.save_for_backward(x, *params)
-            return kf(channel_view(x), *map(_p3, params)).view(x.shape)
+            return kf(channel_view(x), *params).view(x.shape)
 
         @staticmethod
         def backward(ctx, grad):
             x, *params = ctx.saved_tensors
             if _needs_graph(x, grad, *params):  # double backward: eager, recorded by autograd
-                gx, *gps = bwd(x.reshape(x.shape[0], x.shape[1], -1), grad.reshape(x.shape[0], x.shape[1], -1),
-                               *[p.view(1, -1, 1) for p in params])
-            else: gx, *gps = kb(channel_view(x), channel_view(_same_layout(grad, x)), *map(_p3, params))
-            return (gx.view(x.shape), *[_as_dtype(gp.sum(0), p.dtype) for gp, p in zip(gps, params)])
+                gx, *gps = _bwd(x.reshape(x.shape[0], x.shape[1], -1), grad.reshape(x.shape[0], x.shape[1], -1), *params)
+            else: gx, *gps = kb(channel_view(x), channel_view(_same_layout(grad, x)), *params)
+            return (gx.view(x.shape), *[_as_dtype(gp, p.dtype) for gp, p in zip(gps, params)])
 
         @staticmethod
         def call(x, *params):
             "`apply`; the plain formula when an outer `torch.compile` traces the model (it fuses it itself)."
             if not torch.compiler.is_compiling(): return Fn.apply(x, *params)
-            return fwd(x.reshape(x.shape[0], x.shape[1], -1), *[p.view(1, -1, 1) for p in params]).view(x.shape)
+            return _fwd(x.reshape(x.shape[0], x.shape[1], -1), *params).view(x.shape)
     Fn.__name__ = Fn.__qualname__ = f"Fused_{name}"
     Fn.fwd, Fn.bwd, Fn.kernels = fwd, bwd, (kf, kb)
     return Fn
