@@ -29,3 +29,12 @@ def test_kernels_command_bad_input_is_one_error_line():
                       (('--shape', '2,x'), "shape='2,x' must be comma-separated ints")]:
         r = activ_bench('kernels', '--shape', '2,2', '--rounds', '1', '--reps', '1', *args)
         assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, (args, r.stderr)
+
+def test_exp_floor_prints_every_kernel_against_relu():
+    r = run_benchmark('exp_floor.py', '--numel', '4096', '--rounds', '2')
+    assert r.returncode == 0, r.stderr
+    rows = {l.split('|')[1].strip(): l.split('|')[3].strip() for l in r.stdout.splitlines() if l.startswith('| ') and not l.startswith('| kernel')}
+    assert rows['F.relu'] == '1.00' and 'exp(x) (compiled)' in rows and 'mish forward (activ_bench)' in rows
+    assert all(float(v) > 0 for v in rows.values()) and 'One exp costs' in r.stdout
+    bad = run_benchmark('exp_floor.py', '--numel', '0')
+    assert bad.returncode == 2 and '--numel=0 must be a positive int' in bad.stderr and 'Traceback' not in bad.stderr
