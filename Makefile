@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FMNIST_DIR ?= /usr/share/datasets/fashion-mnist
 PRESET ?= fmnist-quick
+# make run's store and report: git-ignored (results/ holds the committed experiments)
+RUN_DIR ?= runs
 export OMP_NUM_THREADS ?= 2
 export MPLBACKEND ?= Agg
 # experiment notebooks start their real (GPU) runs only when asked; make test / make docs never ask
@@ -40,8 +42,8 @@ chromium:
 	else echo "Chromium not found and apt unavailable: tests/test_docs_site.py will be skipped"; fi
 
 run: install data
-	$(BIN)/activ-bench run --preset $(PRESET)
-	$(BIN)/activ-bench report
+	$(BIN)/activ-bench run --preset $(PRESET) --store $(RUN_DIR)/activ_bench.db
+	$(BIN)/activ-bench report --store $(RUN_DIR)/activ_bench.db --out $(RUN_DIR)
 
 export: install
 	$(BIN)/nbdev-export
