@@ -110,13 +110,14 @@ class TRelu(ActModule):
 
 # %% ../nbs/03_activations.ipynb #cba5b370
 def _ftswish_fwd(x, shift):
+    "x*sigmoid(x) + shift above 0, shift at and below; `v <= 0` is False for NaN, so a NaN stays NaN"
     v = _up(x)
-    return (torch.where(v >= 0, v / (1 + torch.exp(-v.abs())), 0.) + shift).to(x.dtype)
+    return (torch.where(v <= 0, 0., v / (1 + torch.exp(-v.abs()))) + shift).to(x.dtype)  # |v|: no overflow in the unused lanes
 
 def _ftswish_bwd(x, g, shift):
-    "d/dx of x*sigmoid(x) for x >= 0: s(1 + x(1 - s)), with s = 1/(1 + e^-x)"
+    "d/dx of x*sigmoid(x) for x > 0: s(1 + x(1 - s)), with s = 1/(1 + e^-x); 0 at and below 0, as relu's"
     v = _up(x); s = 1 / (1 + torch.exp(-v.abs()))
-    return torch.where(v >= 0, _up(g) * s * (1 + v * (1 - s)), 0.).to(g.dtype)
+    return torch.where(v > 0, _up(g) * s * (1 + v * (1 - s)), 0.).to(g.dtype)
 
 FTSwishFn = pointwise_fn('ftswish', _ftswish_fwd, _ftswish_bwd)
 
