@@ -101,7 +101,7 @@ def main():
     for n, (*_, ratio) in rows.items():
         if n == 'relu': continue
         want = .9 if is_pointwise(n) else .7
-        print(f"- {n}: {ratio:.2f}x ReLU, target {want}x: {'met' if ratio >= want else 'NOT met'}")
+        print(f"- {n}: {ratio:.3f}x ReLU, target {want}x: {'met' if ratio >= want else 'NOT met'}")
 
 
 if __name__ == '__main__':

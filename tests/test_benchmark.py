@@ -38,3 +38,13 @@ def test_exp_floor_prints_every_kernel_against_relu():
     assert all(float(v) > 0 for v in rows.values()) and 'One exp costs' in r.stdout
     bad = run_benchmark('exp_floor.py', '--numel', '0')
     assert bad.returncode == 2 and '--numel=0 must be a positive int' in bad.stderr and 'Traceback' not in bad.stderr
+
+def test_kernel_runs_prints_one_column_per_process():
+    r = run_benchmark('kernel_runs.py', '--runs', '2', '--acts', 'mish,trelu', '--shape', '2,4,6,6', '--rounds', '1', '--reps', '1')
+    assert r.returncode == 0, r.stderr
+    rows = {l.split('|')[1].strip(): [c.strip() for c in l.split('|')[2:-1]] for l in r.stdout.splitlines()
+            if l.startswith('| ') and not l.startswith('| activation')}
+    assert list(rows) == ['mish', 'trelu'] and all(len(v) == 2 + 3 for v in rows.values())
+    assert all(float(x) > 0 for v in rows.values() for x in v)
+    bad = run_benchmark('kernel_runs.py', '--shape', '2,x')
+    assert bad.returncode == 2 and "--shape='2,x' must be comma-separated ints" in bad.stderr and 'Traceback' not in bad.stderr

@@ -1,0 +1,60 @@
+#!/usr/bin/env python
+"""How much one `activ-bench kernels` figure moves from one process to the next.
+
+Runs the float32 kernel timing (`activ_bench.kernels.time_kernels`, forms 'ours') in `--runs` fresh
+processes, one after another, and prints per activation the forward+backward ratio to ReLU of each run
+(the median of its interleaved calls, as in `results/kernels.md`), then the median, minimum and maximum over runs.
+
+Why: within one process the forms are interleaved, so a slow minute hits all of them alike. But an
+exp-based activation is bound by arithmetic and ReLU by memory. When the machine's memory is busier or
+quieter, ReLU's time moves and theirs does not, so their ratio moves between runs. One run's table is one draw.
+
+    python benchmarks/kernel_runs.py                  # 8 runs, 32x64x32x32
+    python benchmarks/kernel_runs.py --runs 3 --shape 8,16,16,16 --acts mish,trelu
+"""
+import argparse, json, statistics, subprocess, sys
+
+
+def child(acts, shape, rounds, reps):
+    "One run in this process: {activation: fwd+bwd ratio to ReLU, medians}."
+    from activ_bench.kernels import time_kernels
+    rows = time_kernels(acts, dtypes=('float32',), shape=shape, rounds=rounds, reps=reps)
+    ours = {r['act']: r['fwd'][1] + r['bwd'][1] for r in rows if r['form'] == 'ours'}
+    print(json.dumps({a: t / ours['relu'] for a, t in ours.items() if a != 'relu'}))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--runs', type=int, default=8, help='fresh processes, one after another')
+    ap.add_argument('--acts', default='all', help="comma list of pointwise activations, or 'all'")
+    ap.add_argument('--shape', default='32,64,32,32')
+    ap.add_argument('--rounds', type=int, default=7)
+    ap.add_argument('--reps', type=int, default=5)
+    ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    try: shape = tuple(int(s) for s in a.shape.split(','))
+    except ValueError: ap.error(f"--shape={a.shape!r} must be comma-separated ints")
+    for n in ('runs', 'rounds', 'reps'):
+        if getattr(a, n) < 1: ap.error(f"--{n}={getattr(a, n)} must be a positive int")
+    acts = None if a.acts == 'all' else a.acts.split(',')
+    if a.child: return child(acts, shape, a.rounds, a.reps)
+
+    args = [sys.executable, __file__, '--child', '--acts', a.acts, '--shape', a.shape, '--rounds', str(a.rounds), '--reps', str(a.reps)]
+    runs = []
+    for i in range(a.runs):
+        r = subprocess.run(args, capture_output=True, text=True)
+        if r.returncode: sys.exit(f"run {i + 1} failed: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
+        runs.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    from activ_bench.kernels import machine_info
+    print(f"# Forward+backward vs ReLU, float32 {a.shape}, {a.runs} processes x {a.rounds} rounds x {a.reps} calls\n")
+    print(f"- command: `python benchmarks/{' '.join(['kernel_runs.py', *sys.argv[1:]])}`")
+    print(f"- machine: {machine_info()}\n")
+    print("| activation | " + " | ".join(f"run {i + 1}" for i in range(a.runs)) + " | median | min | max |")
+    print("|---|" + "---:|" * (a.runs + 3))
+    for act in runs[0]:
+        v = [r[act] for r in runs]
+        print(f"| {act} | " + " | ".join(f"{x:.2f}" for x in v) + f" | {statistics.median(v):.2f} | {min(v):.2f} | {max(v):.2f} |")
+
+
+if __name__ == '__main__':
+    main()
