@@ -63,7 +63,8 @@ def _flat_like(t:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
     return t.as_strided((t.numel(),), (1,))
 
 # %% ../nbs/02_fused.ipynb #a11a1c97
-COMPILE_OPTIONS = {'cpp.dynamic_threads': True} # inductor options of every kernel (see below)
+COMPILE_OPTIONS = {'cpp.dynamic_threads': True, # threads chosen at run time, not at the first call (see above)
+                   'cpp.enable_floating_point_contract_flag': 'fast'} # a*b+c as one FMA in the C++ kernels
 
 def _scalar(v:float, like:torch.Tensor) -> torch.Tensor:
     "A float parameter as a 1-element tensor the kernel reads at run time (so a new value compiles nothing)."
