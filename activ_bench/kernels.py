@@ -191,11 +191,12 @@ def kernels_markdown(rows:list[dict], # from `time_kernels`
                      shape:tuple, # the input shape timed
                      command:str='', # the command that produced them
                      rounds:int=0, reps:int=0,
-                     peak:float|None=None) -> str: # the device's peak memory bandwidth, bytes/s (GPU: `peak_bandwidth`)
+                     device:str='cpu') -> str: # where they were timed; on a GPU the report names it and adds a bandwidth column
     "A Markdown report: one table per dtype, ratios to ReLU, compile times and the targets."
+    peak = peak_bandwidth(device)  # None on the CPU
     lines = ["# Activation kernels: forward and backward time as ratios to ReLU\n",
              f"- command: `{command}`" if command else '', f"- machine: {machine_info()}",
-             f"- device: {torch.cuda.get_device_name()} ({peak / 1e9:,.0f} GB/s peak memory bandwidth); bandwidth: the least "
+             f"- device: {torch.cuda.get_device_name(device)} ({peak / 1e9:,.0f} GB/s peak memory bandwidth); bandwidth: the least "
              "traffic of one pass (forward: read x, write y; backward: read x and the gradient, write the input's "
              "gradient) over the median time, as a share of that peak" if peak else '',
              f"- input: {tuple(shape)} ({math.prod(shape):,} elements); {rounds} interleaved rounds x {reps} calls per form;"
@@ -240,7 +241,7 @@ def run_kernels(acts:str='all', # comma list of pointwise activations, or 'all'
         if v < 1: raise ValueError(f"{k}={v!r} must be a positive int")
     names = None if acts == 'all' else [a.strip() for a in acts.split(',') if a.strip()]
     rows = time_kernels(names, tuple(d.strip() for d in dtypes.split(',')), shp, rounds, reps, device=device)
-    md = kernels_markdown(rows, shp, command, rounds, reps, peak_bandwidth(device))
+    md = kernels_markdown(rows, shp, command, rounds, reps, device)
     if out:
         from pathlib import Path
         Path(out).parent.mkdir(parents=True, exist_ok=True); Path(out).write_text(md + '\n')
