@@ -74,8 +74,10 @@ DOCS_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 docs: install
 	DOCS_WORKERS=$(DOCS_WORKERS) $(BIN)/python -m activ_bench.docs html
 
+# training throughput vs ReLU in fresh processes, one after another (one process's ratios are one draw); ~35 s each
+BENCH_PROCESSES ?= 5
 bench: install data
-	$(BIN)/python benchmarks/act_throughput.py
+	$(BIN)/python benchmarks/act_throughput.py --processes $(BENCH_PROCESSES)
 
 clean:
 	rm -rf _docs _proc .pytest_cache

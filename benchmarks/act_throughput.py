@@ -8,15 +8,17 @@ round (paired, so slow drift cancels). Prints a Markdown table.
     python benchmarks/act_throughput.py                       # CPU: xresnet18, half width, 64 px
     python benchmarks/act_throughput.py --device cuda --size 128 --bs 128 --widen 1   # on a GPU
     python benchmarks/act_throughput.py --compile --acts mish,ftswish_plus              # whole model torch.compile'd
+    python benchmarks/act_throughput.py --processes 5    # the same in 5 fresh processes: targets on the median process
 
 Fused activations run as compiled kernels unless ACTIV_BENCH_FUSED=eager (see activ_bench.fused).
 """
-import argparse, statistics, time
+import argparse, json, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 from activ_bench.activations import list_acts, saved_bytes
 from activ_bench.registry import is_pointwise
 from activ_bench.fused import fused_mode
 from activ_bench.train import build_model, ARCHS
+from processes import run_in_processes, median_process, processes_table
 
 
 def main():
@@ -33,7 +35,13 @@ def main():
     ap.add_argument('--threads', type=int, default=0, help="torch threads (0: PyTorch's default)")
     ap.add_argument('--layout', default='channels-last', choices=('channels-last', 'nchw'),
                     help="memory format of model and input, on any device (the trainer's default, TrainConfig.channels_last, is channels-last)")
+    ap.add_argument('--processes', type=int, default=1,
+                    help='run the whole benchmark in this many fresh processes and judge the targets on the median process')
+    ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
     a = ap.parse_args()
+    for n in ('steps', 'rounds', 'processes', 'bs', 'size'):
+        if getattr(a, n) < 1: ap.error(f"--{n}={getattr(a, n)} must be a positive int")
+    if a.processes > 1: return several_processes(a)
     if a.threads: torch.set_num_threads(a.threads)
     dev = torch.device('cuda' if a.device == 'auto' and torch.cuda.is_available() else ('cpu' if a.device == 'auto' else a.device))
     acts = list_acts() if a.acts == 'all' else [s.strip() for s in a.acts.split(',')]
@@ -86,6 +94,7 @@ def main():
         ratio = statistics.median(b / t for b, t in zip(times['relu'], times[n]))  # paired, round by round
         rows[n] = (ips, saved, peak, sum(p.numel() for p in m.parameters()), warm[n], ratio)
 
+    if a.child: return print(json.dumps({n: r[-1] for n, r in rows.items() if n != 'relu'}))
     base = rows['relu']
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
     print(f"# {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, {a.steps} steps x {a.rounds} interleaved rounds (medians), {name}, "
@@ -97,11 +106,30 @@ def main():
         mem = f" {peak:.0f} | {peak / base[2]:.2f} |" if peak is not None else ''
         print(f"| {n} | {ips:.1f} | {ratio:.2f} | {saved:.1f} | {saved / base[1]:.2f} |{mem} {npar:,} | {w:.1f} |")
     print("\nwarm-up s: the first two training steps (compilation of the fused kernels, or of the whole model, included)")
-    print("\nTargets (issue 10): images/s >= 0.9x ReLU for pointwise activations, >= 0.7x for FReLU")
-    for n, (*_, ratio) in rows.items():
-        if n == 'relu': continue
+    print_targets({n: r[-1] for n, r in rows.items() if n != 'relu'})
+
+
+def print_targets(ratios:dict, what:str=''):
+    print(f"\nTargets (issue 10): images/s >= 0.9x ReLU for pointwise activations, >= 0.7x for FReLU{what}")
+    for n, ratio in ratios.items():
         want = .9 if is_pointwise(n) else .7
         print(f"- {n}: {ratio:.3f}x ReLU, target {want}x: {'met' if ratio >= want else 'NOT met'}")
+
+
+def several_processes(a):
+    "The benchmark in `a.processes` fresh processes, one after another: each one's ratios, then the median process's."
+    args, rest = [__file__, '--child'], iter(sys.argv[1:])
+    for x in rest:  # every option but --processes
+        if x == '--processes': next(rest, None)
+        elif not x.startswith('--processes='): args.append(x)
+    runs = run_in_processes(args, a.processes)
+    print(f"# Training images/s vs ReLU in {a.processes} fresh processes: {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, "
+          f"{a.steps} steps x {a.rounds} interleaved rounds, {a.layout}, fused activations: {fused_mode()}\n")
+    from activ_bench.kernels import machine_info
+    print(f"- command: `python benchmarks/{' '.join(['act_throughput.py', *sys.argv[1:]])}`")
+    print(f"- machine: {machine_info()}\n")
+    print(processes_table(runs))
+    print_targets(median_process(runs), ', on the median process')
 
 
 if __name__ == '__main__':

@@ -12,7 +12,8 @@ quieter, ReLU's time moves and theirs does not, so their ratio moves between run
     python benchmarks/kernel_runs.py                  # 8 runs, 32x64x32x32
     python benchmarks/kernel_runs.py --runs 3 --shape 8,16,16,16 --acts mish,trelu
 """
-import argparse, json, statistics, subprocess, sys
+import argparse, json, sys
+from processes import run_in_processes, processes_table
 
 
 def child(acts, shape, rounds, reps):
@@ -39,21 +40,13 @@ def main():
     acts = None if a.acts == 'all' else a.acts.split(',')
     if a.child: return child(acts, shape, a.rounds, a.reps)
 
-    args = [sys.executable, __file__, '--child', '--acts', a.acts, '--shape', a.shape, '--rounds', str(a.rounds), '--reps', str(a.reps)]
-    runs = []
-    for i in range(a.runs):
-        r = subprocess.run(args, capture_output=True, text=True)
-        if r.returncode: sys.exit(f"run {i + 1} failed: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
-        runs.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    args = [__file__, '--child', '--acts', a.acts, '--shape', a.shape, '--rounds', str(a.rounds), '--reps', str(a.reps)]
+    runs = run_in_processes(args, a.runs)
     from activ_bench.kernels import machine_info
     print(f"# Forward+backward vs ReLU, float32 {a.shape}, {a.runs} processes x {a.rounds} rounds x {a.reps} calls\n")
     print(f"- command: `python benchmarks/{' '.join(['kernel_runs.py', *sys.argv[1:]])}`")
     print(f"- machine: {machine_info()}\n")
-    print("| activation | " + " | ".join(f"run {i + 1}" for i in range(a.runs)) + " | median | min | max |")
-    print("|---|" + "---:|" * (a.runs + 3))
-    for act in runs[0]:
-        v = [r[act] for r in runs]
-        print(f"| {act} | " + " | ".join(f"{x:.2f}" for x in v) + f" | {statistics.median(v):.2f} | {min(v):.2f} | {max(v):.2f} |")
+    print(processes_table(runs))
 
 
 if __name__ == '__main__':

@@ -48,3 +48,16 @@ def test_kernel_runs_prints_one_column_per_process():
     assert all(float(x) > 0 for v in rows.values() for x in v)
     bad = run_benchmark('kernel_runs.py', '--shape', '2,x')
     assert bad.returncode == 2 and "--shape='2,x' must be comma-separated ints" in bad.stderr and 'Traceback' not in bad.stderr
+
+def test_throughput_in_processes_judges_the_median_process():
+    r = run_benchmark('act_throughput.py', '--processes', '2', '--acts', 'mish,frelu', '--size', '16', '--bs', '4', '--steps', '1',
+                      '--rounds', '1', '--widen', '.25', '--device', 'cpu')
+    assert r.returncode == 0, r.stderr
+    rows = {l.split('|')[1].strip(): [float(c) for c in l.split('|')[2:-1]] for l in r.stdout.splitlines()
+            if l.startswith('| ') and not l.startswith('| activation')}
+    assert list(rows) == ['mish', 'frelu'] and all(len(v) == 2 + 3 and min(v) > 0 for v in rows.values())
+    for v in rows.values():  # median of two processes (from unrounded ratios), then their min and max
+        assert abs(v[2] - (v[0] + v[1]) / 2) <= .011 and v[3] == min(v[:2]) and v[4] == max(v[:2])
+    assert "- mish: " in r.stdout and 'on the median process' in r.stdout and '--processes 2' in r.stdout
+    bad = run_benchmark('act_throughput.py', '--processes', '0')
+    assert bad.returncode == 2 and '--processes=0 must be a positive int' in bad.stderr and 'Traceback' not in bad.stderr

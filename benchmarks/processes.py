@@ -1,0 +1,36 @@
+"""The same benchmark in several fresh processes: one draw per process, summarised as median [min-max].
+
+Within a process our benchmarks interleave the forms they compare, so a slow minute hits all of them alike.
+Between processes, a ratio to ReLU still moves: ReLU is bound by memory traffic, the exp-based activations
+by arithmetic, and whatever makes one process's memory traffic faster or slower (allocator state, where its
+pages land, the host's other tenants) moves one and not the other. So one process's table is one draw, and a
+target is judged on the median process. Used by `kernel_runs.py` and `act_throughput.py --processes`.
+"""
+import json, statistics, subprocess, sys
+
+
+def run_in_processes(args:list, n:int) -> list[dict]:
+    "Run `python *args` `n` times, one after another; each prints a JSON dict {name: ratio} as its last line."
+    runs = []
+    for i in range(n):
+        r = subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True)
+        if r.returncode:
+            err = r.stderr.strip().splitlines()
+            sys.exit(f"process {i + 1} of {n} failed: {err[-1] if err else f'exit code {r.returncode}'}")
+        runs.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    return runs
+
+
+def median_process(runs:list[dict]) -> dict:
+    "Per name: the median over processes."
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def processes_table(runs:list[dict], label:str='activation') -> str:
+    "Markdown: one row per name, one column per process, then the median, minimum and maximum."
+    head = f"| {label} | " + " | ".join(f"run {i + 1}" for i in range(len(runs))) + " | median | min | max |"
+    lines = [head, "|---|" + "---:|" * (len(runs) + 3)]
+    for k in runs[0]:
+        v = [r[k] for r in runs]
+        lines.append(f"| {k} | " + " | ".join(f"{x:.2f}" for x in v) + f" | {statistics.median(v):.2f} | {min(v):.2f} | {max(v):.2f} |")
+    return "\n".join(lines)
