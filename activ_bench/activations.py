@@ -219,40 +219,45 @@ class LearnedRelu(ActModule):
                  inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
         nf = check_pos_int('nf', nf, 'LearnedRelu', 'the channel count')
-        for n, v in dict(leak=leak, sub=sub, maxv=maxv).items():
-            check_range(n, v, *self.ranges[n], owner='LearnedRelu')
+        init = dict(leak=leak, sub=sub, maxv=maxv)
+        for n, v in init.items(): check_range(n, v, *self.ranges[n], owner='LearnedRelu')
         self.nf = nf
-        self.leak = nn.Parameter(torch.full((nf,), float(leak)))
-        self.sub  = nn.Parameter(torch.full((nf,), float(sub)))
-        self.maxv = nn.Parameter(torch.full((nf,), float(maxv)))
-        self._projected = self._versions()  # in range now: `check_range` saw them
+        self.params = nn.Parameter(torch.tensor([float(v) for v in init.values()]).view(-1, 1).repeat(1, nf)) # rows: leak, sub, maxv
+        lo, hi = zip(*self.ranges.values())
+        self.register_buffer('lo', torch.tensor(lo).view(-1, 1), persistent=False) # each row's range, (3, 1)
+        self.register_buffer('hi', torch.tensor(hi).view(-1, 1), persistent=False)
+        self._projected = self.params._version  # in range now: `check_range` saw the values
 
-    def _versions(self): return tuple(getattr(self, n)._version for n in self.ranges)
+    leak = property(lambda self: self.params[0], doc="The per-channel negative slope: row 0 of `params` (a view)")
+    sub  = property(lambda self: self.params[1], doc="The per-channel mean shift: row 1 of `params` (a view)")
+    maxv = property(lambda self: self.params[2], doc="The per-channel clamp: row 2 of `params` (a view)")
 
-    def _p(self, name):
-        "Parameter `name` clamped into its range (differentiably, as `torch.clamp`)."
-        lo, hi = self.ranges[name]
-        return getattr(self, name).clamp(lo, hi)
-
-    def params_in_range(self) -> tuple:
-        "(leak, sub, maxv) as the forward uses them: the parameters themselves when `clamp_params_` was the last to write them."
-        if not torch.compiler.is_compiling() and self._versions() == self._projected:
-            return self.leak, self.sub, self.maxv  # the clamp would be the identity
-        return tuple(self._p(n) for n in self.ranges)
+    def params_in_range(self) -> torch.Tensor:
+        "`params` as the forward uses them: the parameter itself when `clamp_params_` was the last to write it."
+        if not torch.compiler.is_compiling() and self.params._version == self._projected: return self.params
+        return self.params.clamp(self.lo, self.hi)  # differentiable, as `torch.clamp`: no gradient out of range
 
     def forward(self, x):
         if x.dim() < 2 or x.shape[1] != self.nf:
             raise ValueError(f"LearnedRelu: expected input with {self.nf} channels in dim 1, got shape {tuple(x.shape)}")
-        return LearnedReluFn.call(x, *self.params_in_range())
+        return LearnedReluFn.call(x, self.params_in_range())
 
     @torch.no_grad()
     def clamp_params_(self):
         "Project the parameters back into their ranges (call after an optimizer step)."
-        for n, (lo, hi) in self.ranges.items(): getattr(self, n).clamp_(lo, hi)
-        self._projected = self._versions()
+        self.params.clamp_(self.lo, self.hi)
+        self._projected = self.params._version
         return self
 
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        "State dicts saved before `params` held the rows as three parameters, `leak`, `sub` and `maxv`: stacked here."
+        old = [prefix + n for n in self.ranges]
+        if prefix + 'params' not in state_dict and all(k in state_dict for k in old):
+            state_dict[prefix + 'params'] = torch.stack([state_dict.pop(k) for k in old])
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
     def extra_repr(self): return f"nf={self.nf}"
+
 
 # %% ../nbs/03_activations.ipynb #3295e50e
 from .frelu import FReLU

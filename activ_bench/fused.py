@@ -175,14 +175,26 @@ def channel_view(x:torch.Tensor) -> torch.Tensor:
 
 def _as_dtype(t:torch.Tensor, dtype) -> torch.Tensor: return t if t.dtype == dtype else t.to(dtype)
 
+def _channel_rows(ps) -> list:
+    "Each parameter as `(1, C, 1)` views: a `(C,)` one as itself, a stacked `(k, C)` one as its `k` rows."
+    return [r.view(1, -1, 1) for p in ps for r in (p.unbind(0) if p.dim() == 2 else (p,))]
+
+def _stack_rows(gs:list, ps) -> list:
+    "Per-row gradients `(C,)` back in the shape of each parameter of `ps`."
+    out, i = [], 0
+    for p in ps:
+        k = p.shape[0] if p.dim() == 2 else 1
+        out.append(torch.stack(gs[i:i + k]) if p.dim() == 2 else gs[i]); i += k
+    return out
+
 def channel_fn(name:str, # kernel name
-               fwd:Callable, # fwd(x3, *params3) -> y3 with x3 (N, C, L) and params (1, C, 1)
-               bwd:Callable): # bwd(x3, grad3, *params3) -> (grad_x3, *grad_params summed over L, as (N, C))
-    "An autograd `Function` for per-channel parameters (shape (C,)), saving only `x` and the parameters."
-    def _fwd(x3, *ps): return fwd(x3, *[p.view(1, -1, 1) for p in ps])
+               fwd:Callable, # fwd(x3, *rows) -> y3 with x3 (N, C, L) and each parameter row (1, C, 1)
+               bwd:Callable): # bwd(x3, grad3, *rows) -> (grad_x3, *grad_rows summed over L, as (N, C))
+    "An autograd `Function` for per-channel parameters, each `(C,)` or stacked `(k, C)`, saving only `x` and the parameters."
+    def _fwd(x3, *ps): return fwd(x3, *_channel_rows(ps))
     def _bwd(x3, g3, *ps):
-        gx, *gps = bwd(x3, g3, *[p.view(1, -1, 1) for p in ps])
-        return (gx, *[gp.sum(0) for gp in gps])  # the parameters' gradients, (C,): summed in the same kernel
+        gx, *gs = bwd(x3, g3, *_channel_rows(ps))
+        return (gx, *_stack_rows([g.sum(0) for g in gs], ps))  # the parameters' gradients, in their shapes: summed in the same kernel
     kf, kb = Kernel(_fwd, name + '.fwd'), Kernel(_bwd, name + '.bwd', CHANNEL_BWD_OPTIONS)
     class Fn(torch.autograd.Function):
         @staticmethod

@@ -8,7 +8,7 @@ Docs: `_docs/runner.html` (built by `make docs`)"""
 __all__ = ['STOP_SIGNALS', 'grid_runs', 'checkpoint_path', 'fill', 'commit', 'heartbeats', 'Stopped', 'stop_signals', 'run_grid']
 
 # %% ../nbs/24_runner.ipynb #1dc34e8d
-import os, time, signal, threading
+import signal, threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable

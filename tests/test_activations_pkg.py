@@ -23,7 +23,8 @@ for name in list_acts():
     changed = [not torch.equal(a, p.detach()) for a, p in zip(w0, net.parameters()) if p.grad.abs().sum() > 0]
     assert len(changed) >= 4 and all(changed), (name, changed)
     for n, p in act_mod.named_parameters():
-        if n in ('leak', 'sub', 'weight'): assert p.grad.abs().sum() > 0, (name, n)
+        if n == 'weight': assert p.grad.abs().sum() > 0, (name, n)  # PReLU's slopes
+        if n == 'params': assert (p.grad[:2].abs().sum(1) > 0).all(), (name, n)  # LearnedRelu's rows leak and sub
     trained.append(name)
 print(*trained)
 """
