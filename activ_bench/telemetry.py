@@ -80,7 +80,7 @@ def telemetry_layers(model:nn.Module) -> list: # (name, module) pairs, in order
 
 def clamp_of(m:nn.Module):
     "The clamp of activation `m`'s output: a float, a per-channel tensor (LearnedRelu), or None."
-    if isinstance(m, LearnedRelu): return m.maxv.detach().clamp(*m.ranges['maxv'])
+    if isinstance(m, LearnedRelu): return m.params_in_range().detach()[2]  # row maxv, in range as the forward uses it
     v = getattr(m, 'maxv', None)
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -152,7 +152,7 @@ def telemetry(self:ActivationTelemetry, max_samples:int|None=None) -> dict:
 # %% ../nbs/15_telemetry.ipynb #f586b8c8
 def act_param_views(m:nn.Module) -> dict:
     "Name -> per-channel tensor of what activation `m` learned (empty for a fixed activation)."
-    if isinstance(m, LearnedRelu): return {n: getattr(m, n).detach().clamp(*m.ranges[n]) for n in ('leak', 'sub', 'maxv')}
+    if isinstance(m, LearnedRelu): return dict(zip(m.ranges, m.params_in_range().detach()))  # rows leak, sub, maxv, in range
     if isinstance(m, nn.PReLU): return dict(slope=m.weight.detach())
     if isinstance(m, FReLU): return dict(bn_scale=m.bn.weight.detach(), bn_shift=m.bn.bias.detach())
     return {}

@@ -82,6 +82,8 @@ def main():
             for _ in range(a.steps): step(m, opt)
             sync(); times[n].append((time.perf_counter() - t) / a.steps)
 
+    ratios = {n: statistics.median(b / t for b, t in zip(times['relu'], times[n])) for n in acts}  # paired, round by round
+    if a.child: return print(json.dumps({n: r for n, r in ratios.items() if n != 'relu'}))
     rows = {}
     for n in acts:
         m, opt = setups[n]
@@ -91,10 +93,8 @@ def main():
         if dev.type == 'cuda':
             torch.cuda.reset_peak_memory_stats(); step(m, opt); sync()
             peak = torch.cuda.max_memory_allocated() / 2**20
-        ratio = statistics.median(b / t for b, t in zip(times['relu'], times[n]))  # paired, round by round
-        rows[n] = (ips, saved, peak, sum(p.numel() for p in m.parameters()), warm[n], ratio)
+        rows[n] = (ips, saved, peak, sum(p.numel() for p in m.parameters()), warm[n], ratios[n])
 
-    if a.child: return print(json.dumps({n: r[-1] for n, r in rows.items() if n != 'relu'}))
     base = rows['relu']
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
     print(f"# {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, {a.steps} steps x {a.rounds} interleaved rounds (medians), {name}, "
@@ -106,7 +106,7 @@ def main():
         mem = f" {peak:.0f} | {peak / base[2]:.2f} |" if peak is not None else ''
         print(f"| {n} | {ips:.1f} | {ratio:.2f} | {saved:.1f} | {saved / base[1]:.2f} |{mem} {npar:,} | {w:.1f} |")
     print("\nwarm-up s: the first two training steps (compilation of the fused kernels, or of the whole model, included)")
-    print_targets({n: r[-1] for n, r in rows.items() if n != 'relu'})
+    print_targets({n: r for n, r in ratios.items() if n != 'relu'})
 
 
 def print_targets(ratios:dict, what:str=''):
@@ -118,11 +118,7 @@ def print_targets(ratios:dict, what:str=''):
 
 def several_processes(a):
     "The benchmark in `a.processes` fresh processes, one after another: each one's ratios, then the median process's."
-    args, rest = [__file__, '--child'], iter(sys.argv[1:])
-    for x in rest:  # every option but --processes
-        if x == '--processes': next(rest, None)
-        elif not x.startswith('--processes='): args.append(x)
-    runs = run_in_processes(args, a.processes)
+    runs = run_in_processes([__file__, *sys.argv[1:], '--processes', '1', '--child'], a.processes)  # argparse: the last --processes wins
     print(f"# Training images/s vs ReLU in {a.processes} fresh processes: {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, "
           f"{a.steps} steps x {a.rounds} interleaved rounds, {a.layout}, fused activations: {fused_mode()}\n")
     from activ_bench.kernels import machine_info

@@ -5,9 +5,7 @@ Runs the float32 kernel timing (`activ_bench.kernels.time_kernels`, forms 'ours'
 processes, one after another, and prints per activation the forward+backward ratio to ReLU of each run
 (the median of its interleaved calls, as in `results/kernels.md`), then the median, minimum and maximum over runs.
 
-Why: within one process the forms are interleaved, so a slow minute hits all of them alike. But an
-exp-based activation is bound by arithmetic and ReLU by memory. When the machine's memory is busier or
-quieter, ReLU's time moves and theirs does not, so their ratio moves between runs. One run's table is one draw.
+Why one process is one draw: see `benchmarks/processes.py`.
 
     python benchmarks/kernel_runs.py                  # 8 runs, 32x64x32x32
     python benchmarks/kernel_runs.py --runs 3 --shape 8,16,16,16 --acts mish,trelu
