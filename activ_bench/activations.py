@@ -263,14 +263,21 @@ class LearnedRelu(ActModule):
 from .frelu import FReLU
 
 # %% ../nbs/03_activations.ipynb #c26392a2
+def _mish_parts(v):
+    "`(num, den, e, v > 0)` with tanh(softplus(v)) = num/den and e = exp(-|v|) <= 1: one exp, nothing overflows"
+    e = torch.exp(-v.abs()); pos = v > 0
+    num = torch.where(pos, 1 + 2 * e, e * (e + 2))  # n = e^v(e^v + 2), times e^2 above 0
+    return num, num + torch.where(pos, 2 * e * e, 2.), e, pos
+
 def _mish_fwd(x):
-    v = _up(x); e = torch.exp(v.clamp_max(20.)); n = e * (e + 2)
-    return (v * (n / (n + 2))).to(x.dtype)
+    v = _up(x); num, den, _, _ = _mish_parts(v)
+    return (v * (num / den)).to(x.dtype)
 
 def _mish_bwd(x, g):
-    "tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2) = (n + 4x e(1+e)/(n+2)) / (n+2): one exp, one division"
-    v = _up(x).clamp_max(20.); e = torch.exp(v); n = e * (e + 2); r = 1 / (n + 2)
-    return (_up(g) * (r * (n + 4 * v * e * (1 + e) * r))).to(g.dtype)
+    "tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2) = (num + 4x m/den) / den, m = e(1+e) (times e above 0): one exp, one division"
+    v = _up(x); num, den, e, pos = _mish_parts(v); r = 1 / den
+    m = e * (1 + e) * torch.where(pos, e, 1.)
+    return (_up(g) * (r * (num + 4 * v * m * r))).to(g.dtype)
 
 MishFn = pointwise_fn('mish', _mish_fwd, _mish_bwd)
 

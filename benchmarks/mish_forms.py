@@ -1,0 +1,78 @@
+#!/usr/bin/env python
+"""Two fused Mish kernels side by side: the one activ_bench uses (`e^{-|x|}`) and the first one (`e^{min(x, 20)}`).
+
+Both are exact and compute one `exp` and one division per element in the forward and again in the backward;
+they differ in how they keep the exponential from overflowing. On an AMD EPYC both cost about the same; on an
+Intel Xeon (AVX-512) inductor's kernel for the clamped form ran several times slower. This prints, per
+process, forward+backward time as a ratio to ReLU (medians of interleaved calls, float32, with autograd, as in
+`activ-bench kernels`), for: the current form, the clamped form, PyTorch's `F.mish`, and the fused FTSwish
+(one `exp` and one division too, on `e^{-|x|}`) as a yardstick.
+
+    python benchmarks/mish_forms.py                   # 5 fresh processes, 32x64x32x32
+    python benchmarks/mish_forms.py --processes 1 --shape 8,16,16,16
+"""
+import argparse, json, statistics, sys, time
+
+
+def _clamped_fwd(x):
+    "The first fused Mish: tanh(softplus(x)) = n/(n+2), n = e(e+2), e = exp(min(x, 20))"
+    import torch
+    from activ_bench.activations import _up
+    v = _up(x); e = torch.exp(v.clamp_max(20.)); n = e * (e + 2)
+    return (v * (n / (n + 2))).to(x.dtype)
+
+
+def _clamped_bwd(x, g):
+    import torch
+    from activ_bench.activations import _up
+    v = _up(x).clamp_max(20.); e = torch.exp(v); n = e * (e + 2); r = 1 / (n + 2)
+    return (_up(g) * (r * (n + 4 * v * e * (1 + e) * r))).to(g.dtype)
+
+
+def child(shape, rounds, reps):
+    "One process: {form: fwd+bwd median / ReLU's}."
+    import torch, torch.nn.functional as F
+    from activ_bench.fused import pointwise_fn
+    from activ_bench.activations import MishFn, FTSwishFn
+    clamped = pointwise_fn('mish_clamped', _clamped_fwd, _clamped_bwd)
+    forms = {'relu': F.relu, 'mish (activ_bench, exp(-abs(x)))': MishFn.call, 'mish (first fused, exp(min(x, 20)))': clamped.call,
+             'F.mish': F.mish, 'ftswish (activ_bench)': lambda x: FTSwishFn.call(x, -.2)}
+    torch.manual_seed(0)
+    x = torch.randn(shape).requires_grad_(); g = torch.randn(shape)
+    ts = {k: [] for k in forms}
+    def once(f, out=None):
+        t = time.perf_counter(); torch.autograd.grad(f(x), x, g)
+        if out is not None: out.append(time.perf_counter() - t)
+    for f in forms.values(): once(f); once(f)
+    for _ in range(rounds):
+        for k, f in forms.items():
+            for _ in range(reps): once(f, ts[k])
+    base = statistics.median(ts['relu'])
+    print(json.dumps({k: statistics.median(v) / base for k, v in ts.items() if k != 'relu'}))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--processes', type=int, default=5, help='fresh processes, one after another')
+    ap.add_argument('--shape', default='32,64,32,32')
+    ap.add_argument('--rounds', type=int, default=7)
+    ap.add_argument('--reps', type=int, default=5)
+    ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    try: shape = tuple(int(s) for s in a.shape.split(','))
+    except ValueError: ap.error(f"--shape={a.shape!r}: allowed: comma-separated positive ints, e.g. 32,64,32,32")
+    for name, v in (('processes', a.processes), ('rounds', a.rounds), ('reps', a.reps), *((f'shape[{i}]', s) for i, s in enumerate(shape))):
+        if v < 1: ap.error(f"--{name}={v} must be a positive int")
+    if a.child: return child(shape, a.rounds, a.reps)
+    from processes import run_in_processes, processes_table
+    from activ_bench.kernels import machine_info
+    runs = run_in_processes([__file__, '--child', '--shape', a.shape, '--rounds', a.rounds, '--reps', a.reps], a.processes)
+    print(f"# Mish: two fused forms, forward+backward as a multiple of ReLU's\n")
+    print(f"- command: `python benchmarks/{' '.join(sys.argv[0].split('/')[-1:] + sys.argv[1:])}`")
+    print(f"- machine: {machine_info()}")
+    print(f"- input: float32 {shape}; per process the median of {a.rounds} interleaved rounds x {a.reps} calls\n")
+    print(processes_table(runs, 'form'))
+
+
+if __name__ == '__main__':
+    main()
