@@ -10,7 +10,7 @@ import math
 from functools import partial
 from typing import Callable
 import torch, torch.nn as nn, torch.nn.functional as F
-from .fused import pointwise_fn, channel_fn
+from .fused import pointwise_fn, channel_fn, exp_nonpos
 from .registry import (ActSpec, ACTS, ALIASES, ActModule, ActFactory, register_act, list_acts, act_spec,
                                   get_act, act_factory, is_pointwise)
 
@@ -28,7 +28,7 @@ def _up(x): return x.float() if x.dtype in (torch.float16, torch.bfloat16) else 
 
 def _tanh_abs(a):
     "tanh(a) for a >= 0 with one exp"
-    e = torch.exp(-2 * a)
+    e = exp_nonpos(-2 * a)
     return (1 - e) / (1 + e)
 
 # %% ../nbs/03_activations.ipynb #f241af5b
@@ -112,11 +112,11 @@ class TRelu(ActModule):
 def _ftswish_fwd(x, shift):
     "x*sigmoid(x) + shift above 0, shift at and below; `v <= 0` is False for NaN, so a NaN stays NaN"
     v = _up(x)
-    return (torch.where(v <= 0, 0., v / (1 + torch.exp(-v.abs()))) + shift).to(x.dtype)  # |v|: no overflow in the unused lanes
+    return (torch.where(v <= 0, 0., v / (1 + exp_nonpos(-v.abs()))) + shift).to(x.dtype)  # |v|: no overflow in the unused lanes
 
 def _ftswish_bwd(x, g, shift):
     "d/dx of x*sigmoid(x) for x > 0: s(1 + x(1 - s)), with s = 1/(1 + e^-x); 0 at and below 0, as relu's"
-    v = _up(x); s = 1 / (1 + torch.exp(-v.abs()))
+    v = _up(x); s = 1 / (1 + exp_nonpos(-v.abs()))
     return torch.where(v > 0, _up(g) * s * (1 + v * (1 - s)), 0.).to(g.dtype)
 
 FTSwishFn = pointwise_fn('ftswish', _ftswish_fwd, _ftswish_bwd)
@@ -265,7 +265,7 @@ from .frelu import FReLU
 # %% ../nbs/03_activations.ipynb #c26392a2
 def _mish_parts(v):
     "`(num, den, e, v > 0)` with tanh(softplus(v)) = num/den and e = exp(-|v|) <= 1: one exp, nothing overflows"
-    e = torch.exp(-v.abs()); pos = v > 0
+    e = exp_nonpos(-v.abs()); pos = v > 0
     num = torch.where(pos, 1 + 2 * e, e * (e + 2))  # n = e^v(e^v + 2), times e^2 above 0
     return num, num + torch.where(pos, 2 * e * e, 2.), e, pos
 

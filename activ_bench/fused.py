@@ -13,11 +13,12 @@ import torch
 
 # %% auto #0
 __all__ = ['FUSED_MODES', 'COMPILE_TIMES', 'COMPILE_OPTIONS', 'CHANNEL_BWD_OPTIONS', 'fused_mode', 'set_fused', 'use_fused',
-           'flat_view', 'Kernel', 'pointwise_fn', 'channel_view', 'channel_fn']
+           'flat_view', 'Kernel', 'exp_nonpos', 'pointwise_fn', 'channel_view', 'channel_fn']
 
 # %% ../nbs/02_fused.ipynb #6a291761
 FUSED_MODES = ('compile', 'eager') # compile with inductor (eager where that fails), or always eager
-_state = {'mode': os.environ.get('ACTIV_BENCH_FUSED', 'compile'), 'broken': None} # mode now; why compilation failed
+_state = {'mode': os.environ.get('ACTIV_BENCH_FUSED', 'compile'), 'broken': None, # mode now; why compilation failed
+          'tracing': False} # True while `Kernel` traces a function to compile it
 COMPILE_TIMES: dict[tuple, float] = {} # (kernel name, 'fwd'/'bwd', dtype) -> seconds of the first call (compilation included)
 
 def fused_mode() -> str:
@@ -88,8 +89,11 @@ def _compile(fn:Callable, args:list, options:dict) -> Callable:
     "`fn` traced with symbolic sizes and compiled by inductor, as a callable that skips dynamo's guards."
     from torch.fx.experimental.proxy_tensor import make_fx
     from torch.fx.experimental import _config as fx_config
-    with fx_config.patch(use_duck_shape=False):  # equal sizes in `args` are not assumed equal at every call
-        gm = make_fx(fn, tracing_mode='symbolic')(*args)
+    _state['tracing'] = True  # `exp_nonpos` writes its exponential inline
+    try:
+        with fx_config.patch(use_duck_shape=False):  # equal sizes in `args` are not assumed equal at every call
+            gm = make_fx(fn, tracing_mode='symbolic')(*args)
+    finally: _state['tracing'] = False
     return torch._inductor.standalone_compile(gm, args, dynamic_shapes='from_graph', options={'config_patches': options})
 
 class Kernel:
@@ -126,6 +130,27 @@ class Kernel:
         return out
 
     def __repr__(self): return f"Kernel({self.name!r})"
+
+# %% ../nbs/02_fused.ipynb #f6384389
+_EXP_POLY = (1., 1., .49999991059303284, .16666419804096222, .04166822507977486, .008374815806746483,
+             .0013836821308359504) # e^r ~ sum c_k r^k on |r| <= ln2/2 (relative error 2e-9)
+_LOG2E, _LN2_HI = 1.4426950408889634, .693145751953125 # ln 2's leading bits: n * _LN2_HI is exact for |n| < 2^8
+_LN2_LO = 0.6931471805599453 - _LN2_HI # the rest of ln 2
+
+def _exp_inline(a:torch.Tensor) -> torch.Tensor:
+    "`e^a` for float32 `a <= 0` from torch ops alone (range reduction, polynomial, exponent bits)"
+    a = a.clamp_min(-87.)  # below e^-87 (normal floats end near e^-87.3) 2^n would need a denormal's bits
+    n = torch.round(a * _LOG2E)
+    r = a - n * _LN2_HI - n * _LN2_LO
+    p = _EXP_POLY[-1]
+    for c in reversed(_EXP_POLY[:-1]): p = p * r + c
+    return p * ((n.to(torch.int32) + 127) << 23).view(torch.float32)  # 2^n: n + 127 in the exponent field
+
+def exp_nonpos(a:torch.Tensor) -> torch.Tensor: # the exponent, <= 0 (a NaN stays NaN)
+    "`e^a`: inline arithmetic inside a float32 CPU kernel being compiled, `torch.exp` everywhere else."
+    inline = (_state['tracing'] or torch.compiler.is_compiling()) and a.dtype == torch.float32 and a.device.type == 'cpu'
+    return _exp_inline(a) if inline else torch.exp(a)
+
 
 # %% ../nbs/02_fused.ipynb #a273be5e
 def _needs_graph(*ts) -> bool:

@@ -18,7 +18,7 @@ from activ_bench.activations import list_acts, saved_bytes
 from activ_bench.registry import is_pointwise
 from activ_bench.fused import fused_mode
 from activ_bench.train import build_model, ARCHS
-from processes import run_in_processes, median_process, processes_table
+from processes import run_in_processes, median_process, processes_table, check_positive
 
 
 def main():
@@ -39,8 +39,7 @@ def main():
                     help='run the whole benchmark in this many fresh processes and judge the targets on the median process')
     ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
     a = ap.parse_args()
-    for n in ('steps', 'rounds', 'processes', 'bs', 'size'):
-        if getattr(a, n) < 1: ap.error(f"--{n}={getattr(a, n)} must be a positive int")
+    check_positive(ap, a, 'steps', 'rounds', 'processes', 'bs', 'size')
     if a.processes > 1: return several_processes(a)
     if a.threads: torch.set_num_threads(a.threads)
     dev = torch.device('cuda' if a.device == 'auto' and torch.cuda.is_available() else ('cpu' if a.device == 'auto' else a.device))

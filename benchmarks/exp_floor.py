@@ -6,7 +6,9 @@ tensor. The compiled rows are built the way `activ_bench.fused` builds the activ
 loop over memory), so they differ from the activations only in their arithmetic:
 
 - `x * 2` (compiled): one read, one write, no arithmetic to speak of: the memory floor of a pointwise kernel;
-- `exp(x)` (compiled): the same pass with one exponential;
+- `exp(x)` (compiled): the same pass with one exponential (inductor calls SLEEF's vectorised `exp`);
+- `exp(-abs(x))` (compiled) and `exp_nonpos(-abs(x))`: the exponential the activations take, by SLEEF and inline
+  (`activ_bench.fused.exp_nonpos`, what the activations' kernels use);
 - `x / (1 + exp(-x))` (compiled) and `F.silu`: SiLU with one exponential, ours and PyTorch's;
 - the forward of each exp-based activation of the registry, as it runs in training (with `torch.no_grad()`).
 
@@ -18,8 +20,9 @@ Prints a Markdown table.
 import argparse, statistics, sys, time
 import torch, torch.nn.functional as F
 from activ_bench.activations import get_act
-from activ_bench.fused import Kernel
+from activ_bench.fused import Kernel, exp_nonpos
 from activ_bench.kernels import machine_info
+from processes import check_positive
 
 EXP_ACTS = ('silu', 'ftswish', 'ftswish_plus', 'lisht', 'light_relu', 'mish', 'gelu') # registry activations that evaluate exp (or erf)
 
@@ -31,6 +34,8 @@ def forms() -> dict:
           'x * 2 (compiled)': k(lambda x: x * 2, 'copy'),
           'max(x, 0) (compiled)': k(lambda x: x.clamp_min(0), 'relu'),
           'exp(x) (compiled)': k(lambda x: torch.exp(x.clamp_max(20.)), 'exp'),
+          'exp(-abs(x)) (compiled)': k(lambda x: torch.exp(-x.abs()), 'exp_neg'),
+          'exp_nonpos(-abs(x)) (compiled, inline)': k(lambda x: exp_nonpos(-x.abs()), 'exp_nonpos'),
           'x / (1 + exp(-x)) (compiled)': k(lambda x: x / (1 + torch.exp(-x)), 'silu'),
           'F.silu': F.silu}
     for n in EXP_ACTS:
@@ -44,8 +49,7 @@ def main():
     ap.add_argument('--rounds', type=int, default=200, help='interleaved rounds (one call per form per round)')
     ap.add_argument('--threads', type=int, default=0, help="torch threads (0: PyTorch's default)")
     a = ap.parse_args()
-    if a.numel < 1: ap.error(f"--numel={a.numel} must be a positive int")
-    if a.rounds < 1: ap.error(f"--rounds={a.rounds} must be a positive int")
+    check_positive(ap, a, 'numel', 'rounds')
     if a.threads: torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     x = torch.randn(a.numel)
@@ -64,7 +68,9 @@ def main():
     print("| kernel | µs | vs F.relu |\n|---|---:|---:|")
     for n, t in med.items(): print(f"| {n} | {t * 1e6:.0f} | {t / base:.2f} |")
     extra = med['exp(x) (compiled)'] - med['x * 2 (compiled)']
-    print(f"\nOne exp costs {extra * 1e6:.0f} µs over a copy: {extra / base:.2f}x F.relu's forward on this machine.")
+    inline = med['exp_nonpos(-abs(x)) (compiled, inline)'] - med['x * 2 (compiled)']
+    print(f"\nOne exp costs {extra * 1e6:.0f} µs over a copy: {extra / base:.2f}x F.relu's forward on this machine;"
+          f" inline (exp_nonpos) {inline * 1e6:.0f} µs, {inline / base:.2f}x.")
 
 
 if __name__ == '__main__':

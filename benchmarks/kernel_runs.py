@@ -11,7 +11,7 @@ Why one process is one draw: see `benchmarks/processes.py`.
     python benchmarks/kernel_runs.py --runs 3 --shape 8,16,16,16 --acts mish,trelu
 """
 import argparse, json, sys
-from processes import run_in_processes, processes_table
+from processes import run_in_processes, processes_table, parse_shape, check_positive
 
 
 def child(acts, shape, rounds, reps):
@@ -31,10 +31,8 @@ def main():
     ap.add_argument('--reps', type=int, default=5)
     ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
     a = ap.parse_args()
-    try: shape = tuple(int(s) for s in a.shape.split(','))
-    except ValueError: ap.error(f"--shape={a.shape!r} must be comma-separated ints")
-    for n in ('runs', 'rounds', 'reps'):
-        if getattr(a, n) < 1: ap.error(f"--{n}={getattr(a, n)} must be a positive int")
+    shape = parse_shape(ap, a.shape)
+    check_positive(ap, a, 'runs', 'rounds', 'reps')
     acts = None if a.acts == 'all' else a.acts.split(',')
     if a.child: return child(acts, shape, a.rounds, a.reps)
 

@@ -1,17 +1,23 @@
 #!/usr/bin/env python
-"""Two fused Mish kernels side by side: the one activ_bench uses (`e^{-|x|}`) and the first one (`e^{min(x, 20)}`).
+"""Fused Mish kernels side by side: the one activ_bench uses and the ones before it.
 
-Both are exact and compute one `exp` and one division per element in the forward and again in the backward;
-they differ in how they keep the exponential from overflowing. On an AMD EPYC both cost about the same; on an
-Intel Xeon (AVX-512) inductor's kernel for the clamped form ran several times slower. This prints, per
-process, forward+backward time as a ratio to ReLU (medians of interleaved calls, float32, with autograd, as in
-`activ-bench kernels`), for: the current form, the clamped form, PyTorch's `F.mish`, and the fused FTSwish
-(one `exp` and one division too, on `e^{-|x|}`) as a yardstick.
+All are exact and compute one exponential and one division per element in the forward and again in the
+backward. They differ in how they keep the exponential from overflowing and in how it is computed:
+
+- activ_bench: `e^{-|x|}` (a sign-split ratio), computed inline (`activ_bench.fused.exp_nonpos`);
+- the same formula with inductor's `exp` (a call to SLEEF);
+- the first fused Mish: `e^{min(x, 20)}`, inductor's `exp`. On an Intel Xeon (AVX-512) inductor's kernel for
+  this form ran several times slower than for the others; on an AMD EPYC it did not.
+
+Per process, forward+backward time as a ratio to ReLU (medians of interleaved calls, float32, with autograd, as
+in `activ-bench kernels`), with PyTorch's `F.mish` and the fused FTSwish (one exponential and one division too)
+as yardsticks.
 
     python benchmarks/mish_forms.py                   # 5 fresh processes, 32x64x32x32
     python benchmarks/mish_forms.py --processes 1 --shape 8,16,16,16
 """
 import argparse, json, statistics, sys, time
+from processes import run_in_processes, processes_table, parse_shape, check_positive
 
 
 def _clamped_fwd(x):
@@ -29,13 +35,32 @@ def _clamped_bwd(x, g):
     return (_up(g) * (r * (n + 4 * v * e * (1 + e) * r))).to(g.dtype)
 
 
+def _split_fwd(x):
+    "activ_bench's formula with torch.exp (inductor calls SLEEF) instead of exp_nonpos"
+    import torch
+    from activ_bench.activations import _up
+    v = _up(x); e = torch.exp(-v.abs()); pos = v > 0
+    num = torch.where(pos, 1 + 2 * e, e * (e + 2))
+    return (v * (num / (num + torch.where(pos, 2 * e * e, 2.)))).to(x.dtype)
+
+
+def _split_bwd(x, g):
+    import torch
+    from activ_bench.activations import _up
+    v = _up(x); e = torch.exp(-v.abs()); pos = v > 0
+    num = torch.where(pos, 1 + 2 * e, e * (e + 2)); r = 1 / (num + torch.where(pos, 2 * e * e, 2.))
+    return (_up(g) * (r * (num + 4 * v * e * (1 + e) * torch.where(pos, e, 1.) * r))).to(g.dtype)
+
+
 def child(shape, rounds, reps):
     "One process: {form: fwd+bwd median / ReLU's}."
     import torch, torch.nn.functional as F
     from activ_bench.fused import pointwise_fn
     from activ_bench.activations import MishFn, FTSwishFn
     clamped = pointwise_fn('mish_clamped', _clamped_fwd, _clamped_bwd)
-    forms = {'relu': F.relu, 'mish (activ_bench, exp(-abs(x)))': MishFn.call, 'mish (first fused, exp(min(x, 20)))': clamped.call,
+    split = pointwise_fn('mish_split_sleef', _split_fwd, _split_bwd)
+    forms = {'relu': F.relu, 'mish (activ_bench: exp(-abs(x)) inline)': MishFn.call,
+             'mish (exp(-abs(x)) by SLEEF)': split.call, 'mish (first fused: exp(min(x, 20)) by SLEEF)': clamped.call,
              'F.mish': F.mish, 'ftswish (activ_bench)': lambda x: FTSwishFn.call(x, -.2)}
     torch.manual_seed(0)
     x = torch.randn(shape).requires_grad_(); g = torch.randn(shape)
@@ -59,15 +84,12 @@ def main():
     ap.add_argument('--reps', type=int, default=5)
     ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
     a = ap.parse_args()
-    try: shape = tuple(int(s) for s in a.shape.split(','))
-    except ValueError: ap.error(f"--shape={a.shape!r}: allowed: comma-separated positive ints, e.g. 32,64,32,32")
-    for name, v in (('processes', a.processes), ('rounds', a.rounds), ('reps', a.reps), *((f'shape[{i}]', s) for i, s in enumerate(shape))):
-        if v < 1: ap.error(f"--{name}={v} must be a positive int")
+    shape = parse_shape(ap, a.shape)
+    check_positive(ap, a, 'processes', 'rounds', 'reps')
     if a.child: return child(shape, a.rounds, a.reps)
-    from processes import run_in_processes, processes_table
     from activ_bench.kernels import machine_info
     runs = run_in_processes([__file__, '--child', '--shape', a.shape, '--rounds', a.rounds, '--reps', a.reps], a.processes)
-    print(f"# Mish: two fused forms, forward+backward as a multiple of ReLU's\n")
+    print(f"# Mish: fused forms, forward+backward as a multiple of ReLU's\n")
     print(f"- command: `python benchmarks/{' '.join(sys.argv[0].split('/')[-1:] + sys.argv[1:])}`")
     print(f"- machine: {machine_info()}")
     print(f"- input: float32 {shape}; per process the median of {a.rounds} interleaved rounds x {a.reps} calls\n")

@@ -4,7 +4,8 @@ Within a process our benchmarks interleave the forms they compare, so a slow min
 Between processes, a ratio to ReLU still moves: ReLU is bound by memory traffic, the exp-based activations
 by arithmetic, and whatever makes one process's memory traffic faster or slower (allocator state, where its
 pages land, the host's other tenants) moves one and not the other. So one process's table is one draw, and a
-target is judged on the median process. Used by `kernel_runs.py` and `act_throughput.py --processes`.
+target is judged on the median process. Used by `kernel_runs.py`, `mish_forms.py` and `act_throughput.py --processes`;
+the option checks at the end of this module are shared by every benchmark.
 """
 import json, statistics, subprocess, sys
 
@@ -34,3 +35,18 @@ def processes_table(runs:list[dict], label:str='activation') -> str:
         v = [r[k] for r in runs]
         lines.append(f"| {k} | " + " | ".join(f"{x:.2f}" for x in v) + f" | {statistics.median(v):.2f} | {min(v):.2f} | {max(v):.2f} |")
     return "\n".join(lines)
+
+
+def parse_shape(ap, text:str) -> tuple:
+    "`'32,64,32,32'` as a tuple of positive ints, or one `ap.error` line naming the bad value."
+    try: shape = tuple(int(s) for s in text.split(','))
+    except ValueError: ap.error(f"--shape={text!r} must be comma-separated ints")
+    if min(shape) < 1: ap.error(f"--shape={text!r}: every size must be a positive int")
+    return shape
+
+
+def check_positive(ap, args, *names):
+    "One `ap.error` line for the first of `names` whose value in `args` is below 1."
+    for n in names:
+        if getattr(args, n) < 1: ap.error(f"--{n}={getattr(args, n)} must be a positive int")
+

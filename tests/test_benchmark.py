@@ -35,6 +35,7 @@ def test_exp_floor_prints_every_kernel_against_relu():
     assert r.returncode == 0, r.stderr
     rows = {l.split('|')[1].strip(): l.split('|')[3].strip() for l in r.stdout.splitlines() if l.startswith('| ') and not l.startswith('| kernel')}
     assert rows['F.relu'] == '1.00' and 'exp(x) (compiled)' in rows and 'mish forward (activ_bench)' in rows
+    assert 'exp_nonpos(-abs(x)) (compiled, inline)' in rows and 'inline (exp_nonpos)' in r.stdout
     assert all(float(v) > 0 for v in rows.values()) and 'One exp costs' in r.stdout
     bad = run_benchmark('exp_floor.py', '--numel', '0')
     assert bad.returncode == 2 and '--numel=0 must be a positive int' in bad.stderr and 'Traceback' not in bad.stderr
@@ -61,3 +62,15 @@ def test_throughput_in_processes_judges_the_median_process():
     assert "- mish: " in r.stdout and 'on the median process' in r.stdout and '--processes 2' in r.stdout
     bad = run_benchmark('act_throughput.py', '--processes', '0')
     assert bad.returncode == 2 and '--processes=0 must be a positive int' in bad.stderr and 'Traceback' not in bad.stderr
+
+def test_mish_forms_times_both_fused_forms_against_relu():
+    r = run_benchmark('mish_forms.py', '--processes', '2', '--shape', '2,4,6,6', '--rounds', '1', '--reps', '1')
+    assert r.returncode == 0, r.stderr
+    rows = {l.split('|')[1].strip(): [float(c) for c in l.split('|')[2:-1]] for l in r.stdout.splitlines()
+            if l.startswith('| ') and not l.startswith('| form')}
+    assert list(rows) == ['mish (activ_bench: exp(-abs(x)) inline)', 'mish (exp(-abs(x)) by SLEEF)',
+                          'mish (first fused: exp(min(x, 20)) by SLEEF)', 'F.mish', 'ftswish (activ_bench)']
+    assert all(len(v) == 2 + 3 and min(v) > 0 for v in rows.values())
+    for args, msg in [(('--shape', '2,0'), "--shape='2,0': every size must be a positive int"), (('--reps', '0'), '--reps=0 must be a positive int')]:
+        bad = run_benchmark('mish_forms.py', *args)
+        assert bad.returncode == 2 and msg in bad.stderr and 'Traceback' not in bad.stderr, (args, bad.stderr)
