@@ -264,19 +264,19 @@ from .frelu import FReLU
 
 # %% ../nbs/03_activations.ipynb #c26392a2
 def _mish_parts(v):
-    "`(num, den, e, v > 0)` with tanh(softplus(v)) = num/den and e = exp(-|v|) <= 1: one exp, nothing overflows"
-    e = exp_nonpos(-v.abs()); pos = v > 0
-    num = torch.where(pos, 1 + 2 * e, e * (e + 2))  # n = e^v(e^v + 2), times e^2 above 0
-    return num, num + torch.where(pos, 2 * e * e, 2.), e, pos
+    "`(num, den, e, e^2, v > 0)`: tanh(softplus(v)) = num/den with e = exp(-|v|) <= 1 (one exp, nothing overflows)"
+    e = exp_nonpos(-v.abs()); e2 = e * e; pos = v > 0
+    s = torch.where(pos, 1., e2)  # num: n = e^v(e^v + 2) times e^2 above 0 (1 + 2e), n itself below (e^2 + 2e)
+    return 2 * e + s, 2 * (1 + e + e2) - s, e, e2, pos  # den = num + 2e^2 above 0, num + 2 below
 
 def _mish_fwd(x):
-    v = _up(x); num, den, _, _ = _mish_parts(v)
+    v = _up(x); num, den, *_ = _mish_parts(v)
     return (v * (num / den)).to(x.dtype)
 
 def _mish_bwd(x, g):
     "tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2) = (num + 4x m/den) / den, m = e(1+e) (times e above 0): one exp, one division"
-    v = _up(x); num, den, e, pos = _mish_parts(v); r = 1 / den
-    m = e * (1 + e) * torch.where(pos, e, 1.)
+    v = _up(x); num, den, e, e2, pos = _mish_parts(v); r = 1 / den
+    m = (e + e2) * torch.where(pos, e, 1.)
     return (_up(g) * (r * (num + 4 * v * m * r))).to(g.dtype)
 
 MishFn = pointwise_fn('mish', _mish_fwd, _mish_bwd)

@@ -35,21 +35,24 @@ def _clamped_bwd(x, g):
     return (_up(g) * (r * (n + 4 * v * e * (1 + e) * r))).to(g.dtype)
 
 
-def _split_fwd(x):
-    "activ_bench's formula with torch.exp (inductor calls SLEEF) instead of exp_nonpos"
+def _split_parts(v):
+    "activ_bench's `_mish_parts` with torch.exp (inductor calls SLEEF) instead of exp_nonpos"
     import torch
+    e = torch.exp(-v.abs()); e2 = e * e; pos = v > 0; s = torch.where(pos, 1., e2)
+    return 2 * e + s, 2 * (1 + e + e2) - s, e, e2, pos
+
+
+def _split_fwd(x):
     from activ_bench.activations import _up
-    v = _up(x); e = torch.exp(-v.abs()); pos = v > 0
-    num = torch.where(pos, 1 + 2 * e, e * (e + 2))
-    return (v * (num / (num + torch.where(pos, 2 * e * e, 2.)))).to(x.dtype)
+    v = _up(x); num, den, *_ = _split_parts(v)
+    return (v * (num / den)).to(x.dtype)
 
 
 def _split_bwd(x, g):
     import torch
     from activ_bench.activations import _up
-    v = _up(x); e = torch.exp(-v.abs()); pos = v > 0
-    num = torch.where(pos, 1 + 2 * e, e * (e + 2)); r = 1 / (num + torch.where(pos, 2 * e * e, 2.))
-    return (_up(g) * (r * (num + 4 * v * e * (1 + e) * torch.where(pos, e, 1.) * r))).to(g.dtype)
+    v = _up(x); num, den, e, e2, pos = _split_parts(v); r = 1 / den
+    return (_up(g) * (r * (num + 4 * v * (e + e2) * torch.where(pos, e, 1.) * r))).to(g.dtype)
 
 
 def child(shape, rounds, reps):
