@@ -11,7 +11,7 @@ Why one process is one draw: see `benchmarks/processes.py`.
     python benchmarks/kernel_runs.py --runs 3 --shape 8,16,16,16 --acts mish,trelu
 """
 import argparse, json, sys
-from processes import run_in_processes, processes_table, parse_shape, check_positive
+from processes import run_in_processes, processes_table, parse_shape, check_positive, add_timing_args
 
 
 def child(acts, shape, rounds, reps):
@@ -26,10 +26,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--runs', type=int, default=8, help='fresh processes, one after another')
     ap.add_argument('--acts', default='all', help="comma list of pointwise activations, or 'all'")
-    ap.add_argument('--shape', default='32,64,32,32')
-    ap.add_argument('--rounds', type=int, default=7)
-    ap.add_argument('--reps', type=int, default=5)
-    ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
+    add_timing_args(ap)
     a = ap.parse_args()
     shape = parse_shape(ap, a.shape)
     check_positive(ap, a, 'runs', 'rounds', 'reps')

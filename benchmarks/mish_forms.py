@@ -17,7 +17,7 @@ as yardsticks.
     python benchmarks/mish_forms.py --processes 1 --shape 8,16,16,16
 """
 import argparse, json, statistics, sys, time
-from processes import run_in_processes, processes_table, parse_shape, check_positive
+from processes import run_in_processes, processes_table, parse_shape, check_positive, add_timing_args
 
 
 def _clamped_fwd(x):
@@ -82,10 +82,7 @@ def child(shape, rounds, reps):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--processes', type=int, default=5, help='fresh processes, one after another')
-    ap.add_argument('--shape', default='32,64,32,32')
-    ap.add_argument('--rounds', type=int, default=7)
-    ap.add_argument('--reps', type=int, default=5)
-    ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
+    add_timing_args(ap)
     a = ap.parse_args()
     shape = parse_shape(ap, a.shape)
     check_positive(ap, a, 'processes', 'rounds', 'reps')

@@ -7,7 +7,7 @@ pages land, the host's other tenants) moves one and not the other. So one proces
 target is judged on the median process. Used by `kernel_runs.py`, `mish_forms.py` and `act_throughput.py --processes`;
 the option checks at the end of this module are shared by every benchmark.
 """
-import json, statistics, subprocess, sys
+import argparse, json, statistics, subprocess, sys
 
 
 def run_in_processes(args:list, n:int) -> list[dict]:
@@ -35,6 +35,14 @@ def processes_table(runs:list[dict], label:str='activation') -> str:
         v = [r[k] for r in runs]
         lines.append(f"| {k} | " + " | ".join(f"{x:.2f}" for x in v) + f" | {statistics.median(v):.2f} | {min(v):.2f} | {max(v):.2f} |")
     return "\n".join(lines)
+
+
+def add_timing_args(ap):
+    "The options of every kernel-timing benchmark: `--shape`, `--rounds`, `--reps`, and the hidden `--child`."
+    ap.add_argument('--shape', default='32,64,32,32', help='input shape N,C,H,W')
+    ap.add_argument('--rounds', type=int, default=7, help='interleaved rounds per process')
+    ap.add_argument('--reps', type=int, default=5, help='timed calls per form per round')
+    ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)  # one process's run, started by the parent
 
 
 def parse_shape(ap, text:str) -> tuple:
