@@ -148,7 +148,8 @@ def _exp_inline(a:torch.Tensor) -> torch.Tensor:
 
 def exp_nonpos(a:torch.Tensor) -> torch.Tensor: # the exponent, <= 0 (a NaN stays NaN)
     "`e^a`: inline arithmetic inside a float32 CPU kernel being compiled, `torch.exp` everywhere else."
-    inline = (_state['tracing'] or torch.compiler.is_compiling()) and a.dtype == torch.float32 and a.device.type == 'cpu'
+    compiling = _state['tracing'] or (torch.compiler.is_compiling() and not torch.compiler.is_exporting())
+    inline = compiling and a.dtype == torch.float32 and a.device.type == 'cpu'
     return _exp_inline(a) if inline else torch.exp(a)
 
 
