@@ -263,19 +263,19 @@ class LearnedRelu(ActModule):
 from .frelu import FReLU
 
 # %% ../nbs/03_activations.ipynb #c26392a2
-def _mish_parts(v):
+def _mish_parts(v, exp=exp_nonpos):
     "`(num, den, e, e^2, v > 0)`: tanh(softplus(v)) = num/den with e = exp(-|v|) <= 1 (one exp, nothing overflows)"
-    e = exp_nonpos(-v.abs()); e2 = e * e; pos = v > 0
+    e = exp(-v.abs()); e2 = e * e; pos = v > 0
     s = torch.where(pos, 1., e2)  # num: n = e^v(e^v + 2) times e^2 above 0 (1 + 2e), n itself below (e^2 + 2e)
     return 2 * e + s, 2 * (1 + e + e2) - s, e, e2, pos  # den = num + 2e^2 above 0, num + 2 below
 
-def _mish_fwd(x):
-    v = _up(x); num, den, *_ = _mish_parts(v)
+def _mish_fwd(x, exp=exp_nonpos): # `exp`: `torch.exp` gives the same kernel with inductor's exponential (benchmarks/mish_forms.py)
+    v = _up(x); num, den, *_ = _mish_parts(v, exp)
     return (v * (num / den)).to(x.dtype)
 
-def _mish_bwd(x, g):
+def _mish_bwd(x, g, exp=exp_nonpos):
     "tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2) = (num + 4x m/den) / den, m = e(1+e) (times e above 0): one exp, one division"
-    v = _up(x); num, den, e, e2, pos = _mish_parts(v); r = 1 / den
+    v = _up(x); num, den, e, e2, pos = _mish_parts(v, exp); r = 1 / den
     m = (e + e2) * torch.where(pos, e, 1.)
     return (_up(g) * (r * (num + 4 * v * m * r))).to(g.dtype)
 

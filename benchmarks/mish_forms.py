@@ -17,6 +17,7 @@ as yardsticks.
     python benchmarks/mish_forms.py --processes 1 --shape 8,16,16,16
 """
 import argparse, json, statistics, sys, time
+from functools import partial
 from processes import run_in_processes, processes_table, parse_shape, check_positive, add_timing_args
 
 
@@ -35,33 +36,13 @@ def _clamped_bwd(x, g):
     return (_up(g) * (r * (n + 4 * v * e * (1 + e) * r))).to(g.dtype)
 
 
-def _split_parts(v):
-    "activ_bench's `_mish_parts` with torch.exp (inductor calls SLEEF) instead of exp_nonpos"
-    import torch
-    e = torch.exp(-v.abs()); e2 = e * e; pos = v > 0; s = torch.where(pos, 1., e2)
-    return 2 * e + s, 2 * (1 + e + e2) - s, e, e2, pos
-
-
-def _split_fwd(x):
-    from activ_bench.activations import _up
-    v = _up(x); num, den, *_ = _split_parts(v)
-    return (v * (num / den)).to(x.dtype)
-
-
-def _split_bwd(x, g):
-    import torch
-    from activ_bench.activations import _up
-    v = _up(x); num, den, e, e2, pos = _split_parts(v); r = 1 / den
-    return (_up(g) * (r * (num + 4 * v * (e + e2) * torch.where(pos, e, 1.) * r))).to(g.dtype)
-
-
 def child(shape, rounds, reps):
     "One process: {form: fwd+bwd median / ReLU's}."
     import torch, torch.nn.functional as F
     from activ_bench.fused import pointwise_fn
-    from activ_bench.activations import MishFn, FTSwishFn
+    from activ_bench.activations import MishFn, FTSwishFn, _mish_fwd, _mish_bwd
     clamped = pointwise_fn('mish_clamped', _clamped_fwd, _clamped_bwd)
-    split = pointwise_fn('mish_split_sleef', _split_fwd, _split_bwd)
+    split = pointwise_fn('mish_split_sleef', partial(_mish_fwd, exp=torch.exp), partial(_mish_bwd, exp=torch.exp))
     forms = {'relu': F.relu, 'mish (activ_bench: exp(-abs(x)) inline)': MishFn.call,
              'mish (exp(-abs(x)) by SLEEF)': split.call, 'mish (first fused: exp(min(x, 20)) by SLEEF)': clamped.call,
              'F.mish': F.mish, 'ftswish (activ_bench)': lambda x: FTSwishFn.call(x, -.2)}
