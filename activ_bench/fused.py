@@ -18,7 +18,7 @@ __all__ = ['FUSED_MODES', 'COMPILE_TIMES', 'COMPILE_OPTIONS', 'CHANNEL_BWD_OPTIO
 # %% ../nbs/02_fused.ipynb #6a291761
 FUSED_MODES = ('compile', 'eager') # compile with inductor (eager where that fails), or always eager
 _state = {'mode': os.environ.get('ACTIV_BENCH_FUSED', 'compile'), 'broken': None, # mode now; why compilation failed
-          'tracing': False} # True while `Kernel` traces a function to compile it
+          'tracing': False} # True while `Kernel` traces a float32 function to compile it (`exp_nonpos` goes inline)
 COMPILE_TIMES: dict[tuple, float] = {} # (kernel name, 'fwd'/'bwd', dtype) -> seconds of the first call (compilation included)
 
 def fused_mode() -> str:
@@ -89,7 +89,7 @@ def _compile(fn:Callable, args:list, options:dict) -> Callable:
     "`fn` traced with symbolic sizes and compiled by inductor, as a callable that skips dynamo's guards."
     from torch.fx.experimental.proxy_tensor import make_fx
     from torch.fx.experimental import _config as fx_config
-    _state['tracing'] = True  # `exp_nonpos` writes its exponential inline
+    _state['tracing'] = args[0].dtype == torch.float32  # `exp_nonpos` inline: only float32 kernels gain (see below)
     try:
         with fx_config.patch(use_duck_shape=False):  # equal sizes in `args` are not assumed equal at every call
             gm = make_fx(fn, tracing_mode='symbolic')(*args)
