@@ -92,7 +92,7 @@ def _compile(fn:Callable, args:list, options:dict) -> Callable:
     _state['tracing'] = args[0].dtype == torch.float32  # `exp_nonpos` inline: only float32 kernels gain (see below)
     try:
         with fx_config.patch(use_duck_shape=False):  # equal sizes in `args` are not assumed equal at every call
-            gm = make_fx(fn, tracing_mode='symbolic')(*args)
+            gm = make_fx(lambda *a: fn(*a), tracing_mode='symbolic')(*args)  # *a: `fn`'s defaults (`exp=`) are not inputs
     finally: _state['tracing'] = False
     return torch._inductor.standalone_compile(gm, args, dynamic_shapes='from_graph', options={'config_patches': options})
 
