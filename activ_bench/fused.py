@@ -12,13 +12,15 @@ from typing import Callable
 import torch
 
 # %% auto #0
-__all__ = ['FUSED_MODES', 'COMPILE_TIMES', 'COMPILE_OPTIONS', 'CHANNEL_BWD_OPTIONS', 'fused_mode', 'set_fused', 'use_fused',
-           'flat_view', 'Kernel', 'exp_nonpos', 'pointwise_fn', 'channel_view', 'channel_fn']
+__all__ = ['FUSED_MODES', 'FALLBACK_WARNING', 'COMPILE_TIMES', 'COMPILE_OPTIONS', 'CHANNEL_BWD_OPTIONS', 'fused_mode',
+           'fused_status', 'set_fused', 'use_fused', 'flat_view', 'Kernel', 'exp_nonpos', 'pointwise_fn',
+           'channel_view', 'channel_fn']
 
 # %% ../nbs/02_fused.ipynb #6a291761
 FUSED_MODES = ('compile', 'eager') # compile with inductor (eager where that fails), or always eager
 _state = {'mode': os.environ.get('ACTIV_BENCH_FUSED', 'compile'), 'broken': None, # mode now; why compilation failed
           'tracing': False} # True while `Kernel` traces a float32 function to compile it (`exp_nonpos` goes inline)
+FALLBACK_WARNING = 'activ_bench.fused: torch.compile failed' # starts the warning when kernels fall back to eager
 COMPILE_TIMES: dict[tuple, float] = {} # (kernel name, 'fwd'/'bwd', dtype) -> seconds of the first call (compilation included)
 
 def fused_mode() -> str:
@@ -26,6 +28,11 @@ def fused_mode() -> str:
     if _state['mode'] not in FUSED_MODES:
         raise ValueError(f"ACTIV_BENCH_FUSED={_state['mode']!r}; allowed: {', '.join(FUSED_MODES)}")
     return _state['mode']
+
+def fused_status() -> str:
+    "`fused_mode()`, and why compilation fell back to eager if it did: what benchmark headers print."
+    mode = fused_mode()
+    return f"{mode} (fell back to eager: {_state['broken']})" if mode == 'compile' and _state['broken'] else mode
 
 def set_fused(mode:str) -> str: # 'compile' or 'eager'
     "Run fused activations compiled or eagerly from now on; returns the previous mode."
@@ -120,7 +127,7 @@ class Kernel:
             except Exception as e:  # no C++ compiler, unsupported platform, untraceable function...: eager from now on
                 out = self.fn(*args)  # raises here if the inputs themselves are bad
                 _state['broken'] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-                warnings.warn(f"activ_bench.fused: torch.compile failed ({_state['broken']}); running eagerly")
+                warnings.warn(f"{FALLBACK_WARNING} ({_state['broken']}); running eagerly")
                 return out
             COMPILE_TIMES.setdefault((self.name, args[0].dtype), time.perf_counter() - t)
             self._compiled[key] = f

@@ -11,7 +11,7 @@ from typing import Callable
 import torch, torch.nn.functional as F
 from .registry import list_acts, act_spec, get_act, is_pointwise
 from .activations import saved_bytes
-from .fused import COMPILE_TIMES, fused_mode
+from .fused import COMPILE_TIMES, fused_status
 
 # %% auto #0
 __all__ = ['SEED_FORMS', 'NATIVE_FORMS', 'FORMS', 'DTYPES', 'seed_params', 'kernel_forms', 'check_device', 'peak_bandwidth',
@@ -161,7 +161,7 @@ def machine_info() -> str:
     malloc = ' '.join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith('MALLOC_'))  # glibc allocator settings
     return (f"{cpu} ({torch.backends.cpu.get_cpu_capability()}), {os.cpu_count()} cores, {torch.get_num_threads()} torch "
             f"thread(s), load average {load}; torch {torch.__version__}, gcc {gcc}, Python {platform.python_version()}, "
-            f"fused kernels: {fused_mode()}" + (f"; {malloc}" if malloc else ''))
+            f"fused kernels: {fused_status()}" + (f"; {malloc}" if malloc else ''))
 
 def _ms(q): return f"{q[1] * 1e3:.3f} [{q[0] * 1e3:.3f}-{q[2] * 1e3:.3f}]"
 

@@ -16,7 +16,7 @@ import argparse, json, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 from activ_bench.activations import list_acts, saved_bytes
 from activ_bench.registry import is_pointwise
-from activ_bench.fused import fused_mode
+from activ_bench.fused import fused_mode, fused_status
 from activ_bench.train import build_model, ARCHS
 from processes import run_in_processes, median_process, processes_table, check_positive
 
@@ -97,7 +97,7 @@ def main():
     base = rows['relu']
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
     print(f"# {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, {a.steps} steps x {a.rounds} interleaved rounds (medians), {name}, "
-          f"torch {torch.__version__}, {'bf16 autocast' if amp else 'fp32'}, {a.layout}, fused activations: {fused_mode()}"
+          f"torch {torch.__version__}, {'bf16 autocast' if amp else 'fp32'}, {a.layout}, fused activations: {fused_status()}"
           f"{', whole model torch.compile' if a.compile else ''}\n")
     print("| activation | images/s | vs ReLU | saved for backward (MiB) | vs ReLU |" + (" peak GPU mem (MiB) | vs ReLU |" if dev.type == 'cuda' else '') + " params | warm-up s |")
     print("|---|---:|---:|---:|---:|" + ("---:|---:|" if dev.type == 'cuda' else '') + "---:|---:|")

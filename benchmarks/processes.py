@@ -8,6 +8,7 @@ target is judged on the median process. Used by `kernel_runs.py`, `mish_forms.py
 the option checks at the end of this module are shared by every benchmark.
 """
 import argparse, json, statistics, subprocess, sys
+from activ_bench.fused import FALLBACK_WARNING  # what `Kernel` warns when it falls back to eager
 
 
 def run_in_processes(args:list, n:int) -> list[dict]:
@@ -18,6 +19,8 @@ def run_in_processes(args:list, n:int) -> list[dict]:
         if r.returncode:
             err = r.stderr.strip().splitlines()
             sys.exit(f"process {i + 1} of {n} failed: {err[-1] if err else f'exit code {r.returncode}'}")
+        fell = [l for l in r.stderr.splitlines() if FALLBACK_WARNING in l]  # compiled kernels timed as eager ones: no result
+        if fell: sys.exit(f"process {i + 1} of {n}: {fell[0][fell[0].index(FALLBACK_WARNING):]}")
         runs.append(json.loads(r.stdout.strip().splitlines()[-1]))
     return runs
 

@@ -1,4 +1,5 @@
 "The benchmarks run and print one row per activation (and form), as ratios to ReLU; bad options are one error line."
+from pathlib import Path
 from activ_bench.activations import list_acts
 from conftest import activ_bench, run_benchmark
 
@@ -74,3 +75,15 @@ def test_mish_forms_times_both_fused_forms_against_relu():
     for args, msg in [(('--shape', '2,0'), "--shape='2,0': every size must be a positive int"), (('--reps', '0'), '--reps=0 must be a positive int')]:
         bad = run_benchmark('mish_forms.py', *args)
         assert bad.returncode == 2 and msg in bad.stderr and 'Traceback' not in bad.stderr, (args, bad.stderr)
+
+def test_processes_refuse_a_child_whose_kernels_fell_back_to_eager(tmp_path, monkeypatch, capsys):
+    import sys, pytest
+    from activ_bench.fused import FALLBACK_WARNING
+    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent/'benchmarks'))
+    from processes import run_in_processes
+    ok, fell = tmp_path/'ok.py', tmp_path/'fell.py'
+    ok.write_text("print('{\"mish\": 1.5}')")
+    fell.write_text(f"import sys; print('x.py:1: UserWarning: {FALLBACK_WARNING} (RuntimeError: boom); running eagerly', file=sys.stderr); print('{{\"mish\": 9.0}}')")
+    assert run_in_processes([ok], 2) == [{'mish': 1.5}] * 2
+    with pytest.raises(SystemExit) as e: run_in_processes([fell], 2)
+    assert str(e.value) == f"process 1 of 2: {FALLBACK_WARNING} (RuntimeError: boom); running eagerly"
