@@ -73,6 +73,8 @@ def run_provenance(config:dict, result:dict) -> dict:
         if torch.cuda.is_initialized():
             prov.update(gpu=torch.cuda.get_device_name(torch.cuda.current_device()), cuda=torch.version.cuda,
                         cudnn=torch.backends.cudnn.version(), cuda_visible_devices=os.environ.get('CUDA_VISIBLE_DEVICES'))
+    fused = sys.modules.get('activ_bench.fused')
+    if fused is not None: prov['fused'] = fused.fused_status()  # compiled, eager, or fallen back to eager (slower, same values)
     ds = config.get('dataset')
     path = result.get('data_path') or config.get('data_path')
     prov['dataset'] = dict(name=ds, version=result.get('dataset_version') or DATASET_VERSIONS.get(ds),
