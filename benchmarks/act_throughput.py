@@ -16,7 +16,7 @@ import argparse, json, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 from activ_bench.activations import list_acts, saved_bytes
 from activ_bench.registry import is_pointwise
-from activ_bench.fused import fused_mode, fused_status
+from activ_bench.fused import fused_status
 from activ_bench.train import build_model, ARCHS
 from processes import run_in_processes, median_process, processes_table, check_positive
 
@@ -119,7 +119,7 @@ def several_processes(a):
     "The benchmark in `a.processes` fresh processes, one after another: each one's ratios, then the median process's."
     runs = run_in_processes([__file__, *sys.argv[1:], '--processes', '1', '--child'], a.processes)  # argparse: the last --processes wins
     print(f"# Training images/s vs ReLU in {a.processes} fresh processes: {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, "
-          f"{a.steps} steps x {a.rounds} interleaved rounds, {a.layout}, fused activations: {fused_mode()}\n")
+          f"{a.steps} steps x {a.rounds} interleaved rounds, {a.layout}, fused activations: {fused_status()}\n")
     from activ_bench.kernels import machine_info
     print(f"- command: `python benchmarks/{' '.join(['act_throughput.py', *sys.argv[1:]])}`")
     print(f"- machine: {machine_info()}\n")

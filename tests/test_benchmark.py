@@ -76,8 +76,8 @@ def test_mish_forms_times_both_fused_forms_against_relu():
         bad = run_benchmark('mish_forms.py', *args)
         assert bad.returncode == 2 and msg in bad.stderr and 'Traceback' not in bad.stderr, (args, bad.stderr)
 
-def test_processes_refuse_a_child_whose_kernels_fell_back_to_eager(tmp_path, monkeypatch, capsys):
-    import sys, pytest
+def test_processes_refuse_a_child_whose_kernels_fell_back_to_eager(tmp_path, monkeypatch):
+    import pytest
     from activ_bench.fused import FALLBACK_WARNING
     monkeypatch.syspath_prepend(str(Path(__file__).parent.parent/'benchmarks'))
     from processes import run_in_processes
