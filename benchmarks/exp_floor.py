@@ -14,6 +14,12 @@ loop over memory), so they differ from the activations only in their arithmetic:
 
     python benchmarks/exp_floor.py                     # 32x64x32x32 floats (the size of results/kernels.md)
     python benchmarks/exp_floor.py --numel 100000 --threads 1
+    python benchmarks/exp_floor.py --backward          # forward and backward kernels, without autograd
+
+With `--backward` it times both kernels of each form, called directly (no autograd, no allocation of
+parameters' gradients), as ratios to ReLU's forward+backward (`F.relu` and `threshold_backward`, and our
+compiled pair): what `results/kernels.md` measures, without the per-call overhead that is the same for every
+activation there and so pulls its ratios towards 1.
 
 Prints a Markdown table.
 """
@@ -43,16 +49,78 @@ def forms() -> dict:
     return fs
 
 
+def _silu_fwd(x):
+    e = exp_nonpos(-x.abs())
+    return x * torch.where(x > 0, 1., e) / (1 + e)  # x * sigmoid(x), one inline exponential
+
+def _silu_bwd(x, g):
+    e = exp_nonpos(-x.abs()); s = torch.where(x > 0, 1., e) / (1 + e)
+    return g * s * (1 + x * (1 - s))
+
+def pairs(x) -> dict:
+    "name -> (forward(x), backward(x, g), the module or op they compute): kernels called directly, as autograd calls them."
+    aten = torch.ops.aten
+    fs = {'F.relu + threshold_backward': (F.relu, lambda x, g: aten.threshold_backward(g, x, 0.), F.relu),
+          'relu (compiled)': (Kernel(lambda x: x.clamp_min(0), 'exp_floor.relu'),
+                              Kernel(lambda x, g: torch.where(x > 0, g, 0.), 'exp_floor.relu_bwd'), F.relu),
+          'F.silu + silu_backward': (F.silu, lambda x, g: aten.silu_backward(g, x), F.silu),
+          'silu, one inline exp (compiled)': (Kernel(_silu_fwd, 'exp_floor.silu_fwd'), Kernel(_silu_bwd, 'exp_floor.silu_bwd'), F.silu),
+          'F.gelu + gelu_backward': (F.gelu, lambda x, g: aten.gelu_backward(g, x), F.gelu)}
+    for n in EXP_ACTS:
+        if n in ('silu', 'gelu'): continue  # PyTorch's own ops, above
+        m = get_act(n)
+        node = m(x.detach().requires_grad_()).grad_fn  # the fused Function's node: its kernels and parameters
+        kf, kb = node._forward_cls.kernels
+        fs[f'{n} (activ_bench)'] = (lambda x, kf=kf, ps=node.params: kf(x, *ps), lambda x, g, kb=kb, ps=node.params: kb(x, g, *ps), m)
+    return fs
+
+
+def check_pair(name, f, b, ref, x, g):
+    "The kernels compute what `ref` and its autograd gradient compute (so the table times the right thing)."
+    xr = x.detach().requires_grad_()
+    y = ref(xr); gx, = torch.autograd.grad(y, xr, g)
+    with torch.no_grad():
+        torch.testing.assert_close(f(x), y.detach(), msg=lambda m: f"{name} forward: {m}")
+        torch.testing.assert_close(b(x, g), gx, msg=lambda m: f"{name} backward: {m}")
+
+
+def backward_table(a, x):
+    "Forward and backward kernels, medians of interleaved rounds, as ratios to ReLU's pair."
+    g = torch.randn_like(x)
+    fs = pairs(x)
+    tf, tb = {n: [] for n in fs}, {n: [] for n in fs}
+    for n, (f, b, ref) in fs.items(): check_pair(n, f, b, ref, x, g)  # compiles, too
+    with torch.no_grad():
+        for f, b, _ in fs.values(): f(x); b(x, g)  # warm up
+        for _ in range(a.rounds):
+            for n, (f, b, _) in fs.items():
+                t0 = time.perf_counter(); f(x); t1 = time.perf_counter(); b(x, g); t2 = time.perf_counter()
+                tf[n].append(t1 - t0); tb[n].append(t2 - t1)
+    mf = {n: statistics.median(v) for n, v in tf.items()}
+    mb = {n: statistics.median(v) for n, v in tb.items()}
+    base = mf['F.relu + threshold_backward'] + mb['F.relu + threshold_backward']
+    ours = mf['relu (compiled)'] + mb['relu (compiled)']
+    print(f"# Forward and backward kernels, {a.numel:,} fp32 elements, {a.rounds} interleaved rounds (medians)\n")
+    print(f"- command: `python benchmarks/{' '.join(sys.argv[0].split('/')[-1:] + sys.argv[1:])}`")
+    print(f"- machine: {machine_info()}\n")
+    print("| kernels | fwd µs | bwd µs | fwd+bwd vs F.relu's | fwd+bwd vs compiled relu's |\n|---|---:|---:|---:|---:|")
+    for n in fs:
+        t = mf[n] + mb[n]
+        print(f"| {n} | {mf[n] * 1e6:.0f} | {mb[n] * 1e6:.0f} | {t / base:.2f} | {t / ours:.2f} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--numel', type=int, default=32 * 64 * 32 * 32, help='elements of the fp32 input')
     ap.add_argument('--rounds', type=int, default=200, help='interleaved rounds (one call per form per round)')
     ap.add_argument('--threads', type=int, default=0, help="torch threads (0: PyTorch's default)")
+    ap.add_argument('--backward', action='store_true', help='time forward and backward kernels instead of forwards')
     a = ap.parse_args()
     check_positive(ap, a, 'numel', 'rounds')
     if a.threads: torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     x = torch.randn(a.numel)
+    if a.backward: return backward_table(a, x)
     fs = forms()
     ts = {n: [] for n in fs}
     with torch.no_grad():

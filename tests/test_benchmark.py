@@ -41,6 +41,15 @@ def test_exp_floor_prints_every_kernel_against_relu():
     bad = run_benchmark('exp_floor.py', '--numel', '0')
     assert bad.returncode == 2 and '--numel=0 must be a positive int' in bad.stderr and 'Traceback' not in bad.stderr
 
+def test_exp_floor_backward_times_both_kernels_of_every_form():
+    r = run_benchmark('exp_floor.py', '--backward', '--numel', '4096', '--rounds', '2')
+    assert r.returncode == 0, r.stderr
+    rows = {l.split('|')[1].strip(): [c.strip() for c in l.split('|')[2:-1]] for l in r.stdout.splitlines()
+            if l.startswith('| ') and not l.startswith('| kernels')}
+    assert rows['F.relu + threshold_backward'][2] == '1.00' and rows['relu (compiled)'][3] == '1.00'
+    assert {'F.silu + silu_backward', 'mish (activ_bench)', 'light_relu (activ_bench)'} <= set(rows)
+    assert all(len(v) == 4 and all(float(c) > 0 for c in v) for v in rows.values())
+
 def test_kernel_runs_prints_one_column_per_process():
     r = run_benchmark('kernel_runs.py', '--runs', '2', '--acts', 'mish,trelu', '--shape', '2,4,6,6', '--rounds', '1', '--reps', '1')
     assert r.returncode == 0, r.stderr
