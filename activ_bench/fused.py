@@ -18,7 +18,9 @@ __all__ = ['FUSED_MODES', 'FALLBACK_WARNING', 'COMPILE_TIMES', 'COMPILE_OPTIONS'
 
 # %% ../nbs/02_fused.ipynb #6a291761
 FUSED_MODES = ('compile', 'eager') # compile with inductor (eager where that fails), or always eager
-_state = {'mode': os.environ.get('ACTIV_BENCH_FUSED', 'compile'), 'broken': None, # mode now; why compilation failed
+_state = {'mode': os.environ.get('ACTIV_BENCH_FUSED', 'compile'), # mode now
+          'broken': None, # why compiling failed, if it did: every kernel runs eagerly
+          'eager_kernels': {}, # kernel name -> why its function could not be traced: that kernel runs eagerly
           'tracing': False} # True while `Kernel` traces a float32 function to compile it (`exp_nonpos` goes inline)
 FALLBACK_WARNING = 'activ_bench.fused: torch.compile failed' # starts the warning when kernels fall back to eager
 COMPILE_TIMES: dict[tuple, float] = {} # (kernel name, 'fwd'/'bwd', dtype) -> seconds of the first call (compilation included)
@@ -30,9 +32,12 @@ def fused_mode() -> str:
     return _state['mode']
 
 def fused_status() -> str:
-    "`fused_mode()`, and why compilation fell back to eager if it did: what benchmark headers print."
+    "`fused_mode()`, and which kernels fell back to eager and why, if any did: what benchmark headers print."
     mode = fused_mode()
-    return f"{mode} (fell back to eager: {_state['broken']})" if mode == 'compile' and _state['broken'] else mode
+    if mode != 'compile': return mode
+    if _state['broken']: return f"{mode} (fell back to eager: {_state['broken']})"
+    eager = _state['eager_kernels']
+    return f"{mode} (eager: {'; '.join(f'{k}: {v}' for k, v in eager.items())})" if eager else mode
 
 def set_fused(mode:str) -> str: # 'compile' or 'eager'
     "Run fused activations compiled or eagerly from now on; returns the previous mode."
@@ -92,16 +97,21 @@ def _signature(args) -> tuple:
     return tuple((a.dtype, a.device.type, a.dim(), a.is_contiguous() or _order(a), tuple(s == 1 for s in a.shape))
                  for a in args)
 
-def _compile(fn:Callable, args:list, options:dict) -> Callable:
-    "`fn` traced with symbolic sizes and compiled by inductor, as a callable that skips dynamo's guards."
+def _trace(fn:Callable, args:list) -> torch.fx.GraphModule:
+    "`fn` as one graph of aten ops with symbolic sizes; raises if it is not one graph (a branch on a value, say)."
     from torch.fx.experimental.proxy_tensor import make_fx
     from torch.fx.experimental import _config as fx_config
     _state['tracing'] = args[0].dtype == torch.float32  # `exp_nonpos` inline: only float32 kernels gain (see below)
     try:
         with fx_config.patch(use_duck_shape=False):  # equal sizes in `args` are not assumed equal at every call
-            gm = make_fx(lambda *a: fn(*a), tracing_mode='symbolic')(*args)  # *a: `fn`'s defaults (`exp=`) are not inputs
+            return make_fx(lambda *a: fn(*a), tracing_mode='symbolic')(*args)  # *a: `fn`'s defaults (`exp=`) are not inputs
     finally: _state['tracing'] = False
+
+def _compile(gm:torch.fx.GraphModule, args:list, options:dict) -> Callable:
+    "A traced graph compiled by inductor, as a callable that skips dynamo's guards."
     return torch._inductor.standalone_compile(gm, args, dynamic_shapes='from_graph', options={'config_patches': options})
+
+def _reason(e:Exception) -> str: return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
 
 class Kernel:
     "A pure function run compiled (inductor, dynamic shapes) or eagerly."
@@ -110,9 +120,10 @@ class Kernel:
                  options:dict|None=None): # inductor options added to `COMPILE_OPTIONS`
         self.fn, self.name, self._compiled, self._by_layout = fn, name, {}, {}
         self.options = {**COMPILE_OPTIONS, **(options or {})}
+        self.eager = None  # why this kernel's function could not be traced, if it could not: it runs eagerly
 
     def __call__(self, *args):
-        if fused_mode() == 'eager' or _state['broken'] or torch.compiler.is_compiling(): return self.fn(*args)
+        if fused_mode() == 'eager' or _state['broken'] or self.eager or torch.compiler.is_compiling(): return self.fn(*args)
         args = [_scalar(float(a), args[0]) if isinstance(a, (int, float)) else a for a in args]
         exact = tuple((a.dtype, a.device, a.shape, a.stride()) for a in args)  # cheap to build: no Python loop per dim
         f = self._by_layout.get(exact)
@@ -121,19 +132,26 @@ class Kernel:
         f = self._compiled.get(key)
         if f is None:
             t = time.perf_counter()
+            try: gm = _trace(self.fn, args)
+            except Exception as e: return self._fall_back(e, args, every_kernel=False)  # this function: this kernel eager
             try:
-                f = _compile(self.fn, args, self.options)
+                f = _compile(gm, args, self.options)
                 out = f(*args)
-            except Exception as e:  # no C++ compiler, unsupported platform, untraceable function...: eager from now on
-                out = self.fn(*args)  # raises here if the inputs themselves are bad
-                _state['broken'] = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
-                warnings.warn(f"{FALLBACK_WARNING} ({_state['broken']}); running eagerly")
-                return out
+            except Exception as e: return self._fall_back(e, args, every_kernel=True)  # no C++ compiler, unsupported platform...
             COMPILE_TIMES.setdefault((self.name, args[0].dtype), time.perf_counter() - t)
             self._compiled[key] = f
         else: out = f(*args)
         if len(self._by_layout) > 4096: self._by_layout.clear()  # shapes seen: a few per layer, in practice
         self._by_layout[exact] = f
+        return out
+
+    def _fall_back(self, e:Exception, args:list, every_kernel:bool):
+        "Run eagerly from now on (this kernel, or every kernel), warn once, and return the eager result."
+        out = self.fn(*args)  # raises here if the inputs themselves are bad: nothing is marked then
+        if every_kernel: _state['broken'] = _reason(e)
+        else: self.eager = _state['eager_kernels'][self.name] = _reason(e)
+        warnings.warn(f"{FALLBACK_WARNING} ({'' if every_kernel else self.name + ': '}{_reason(e)}); "
+                      f"running {'every kernel' if every_kernel else 'it'} eagerly")
         return out
 
     def __repr__(self): return f"Kernel({self.name!r})"
