@@ -73,6 +73,7 @@ def run_provenance(config:dict, result:dict) -> dict:
         if torch.cuda.is_initialized():
             prov.update(gpu=torch.cuda.get_device_name(torch.cuda.current_device()), cuda=torch.version.cuda,
                         cudnn=torch.backends.cudnn.version(), cuda_visible_devices=os.environ.get('CUDA_VISIBLE_DEVICES'))
+    if hasattr(os, 'getloadavg'): prov['load_avg'] = [round(v, 2) for v in os.getloadavg()]  # 1, 5, 15 min, at the run's end
     fused = sys.modules.get('activ_bench.fused')
     if fused is not None: prov['fused'] = fused.fused_status()  # compiled, eager, or fallen back to eager (slower, same values)
     ds = config.get('dataset')

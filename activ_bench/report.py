@@ -50,6 +50,11 @@ def _mean(xs):
     xs = [x for x in xs if x is not None]
     return float(np.mean(xs)) if xs else None
 
+def _range(xs):
+    "(lowest, highest) of the values that are not None or NaN; None if there are none."
+    xs = [x for x in xs if x is not None and not math.isnan(x)]
+    return (min(xs), max(xs)) if xs else None
+
 def summarize(runs:list, # rows from `ResultsStore.runs`
               baseline:str='relu', conf:float=.95, n_boot:int=10_000, seed:int=0) -> list:
     "One dict per (setting, activation): sample statistics, the paired comparison with `baseline`, leaderboard share."
@@ -82,7 +87,8 @@ def summarize(runs:list, # rows from `ResultsStore.runs`
                        p_wilcoxon=pc['p_wilcoxon'], p_ttest=pc['p_ttest'], note=pc['note'],
                        leaderboard=lb[0] if lb else None, n_beat=sum(a > lb[0] for a in accs) if lb else None,
                        backsteps=_mean([backsteps(r['history']) for r in done]),
-                       images_per_sec=_mean([r['images_per_sec'] for r in done]), peak_mem_mb=_mean([r['peak_mem_mb'] for r in done]))
+                       images_per_sec=_mean([r['images_per_sec'] for r in done]), images_per_sec_range=_range([r['images_per_sec'] for r in done]),
+                       peak_mem_mb=_mean([r['peak_mem_mb'] for r in done]))
             rows.append(row)
     return rows
 
@@ -150,10 +156,16 @@ def _runs_cell(r):
     extra = [f"{r[f'n_{s}']} {s}" for s in _NOT_DONE if r[f'n_{s}']]
     return f"{r['n_done']}/{r['n_runs']}" + (f" ({', '.join(extra)})" if extra else '')
 
+def _ips_cell(r):
+    "Mean images/s over the runs, and their lowest and highest when they differ: how much the machine moved them."
+    lohi = r.get('images_per_sec_range')
+    spread = f" [{lohi[0]:.0f}-{lohi[1]:.0f}]" if lohi and f"{lohi[0]:.0f}" != f"{lohi[1]:.0f}" else ''
+    return _f(r['images_per_sec'], '.0f') + spread
+
 def baseline_label(baseline:str) -> str: return 'ReLU' if baseline == 'relu' else baseline
 
 RESULT_HEADER = ('activation', 'runs done', 'mean %', 'std', '95% CI', 'Δ vs ReLU [95% CI]', 'pairs', 'p Wilcoxon', 'p t-test',
-                 'beats leaderboard', 'backsteps/run', 'img/s', 'peak MB')
+                 'beats leaderboard', 'backsteps/run', 'img/s [runs]', 'peak MB')
 
 def result_table(rows:list) -> list:
     "Table cells (strings) for the rows of one setting."
@@ -167,7 +179,7 @@ def result_table(rows:list) -> list:
         beat = '—' if r['n_beat'] is None or not r['n_done'] else f"{r['n_beat']}/{r['n_done']} ({r['n_beat'] / r['n_done']:.0%})"
         p_w, p_t = ('', '') if r['is_baseline'] else (_p(r['p_wilcoxon'], r['note']), _p(r['p_ttest'], r['note']))
         out.append([r['act'], _runs_cell(r), _f(r['mean']), _f(r['std']), ci, diff, '' if r['is_baseline'] else str(r['n_pairs']),
-                    p_w, p_t, beat, _f(r['backsteps'], '.1f'), _f(r['images_per_sec'], '.0f'), _f(r['peak_mem_mb'], '.0f')])
+                    p_w, p_t, beat, _f(r['backsteps'], '.1f'), _ips_cell(r), _f(r['peak_mem_mb'], '.0f')])
     return out
 
 # %% ../nbs/27_report.ipynb #00a31c76
@@ -178,7 +190,11 @@ def _method_text(baseline, conf, n_boot, seed):
             f"signed-rank test (exact for small samples) and the paired t-test. With fewer than {MIN_PAIRS} pairs no test is made. "
             f"With 5 pairs the Wilcoxon test cannot go below p = 0.0625: five seeds cannot pass a 5% test by themselves. "
             f"'Beats leaderboard' is the share of runs above the frozen leaderboard entry for the data set, size and epochs "
-            f"(the leaderboard's own rule asks for more than 80%). 'Backsteps' counts epochs whose validation accuracy fell, per run.")
+            f"(the leaderboard's own rule asks for more than 80%). 'Backsteps' counts epochs whose validation accuracy fell, per run. "
+            f"'img/s' is each run's training throughput (training batches only, its first batches and any compilation included), "
+            f"the mean over runs, with the lowest and highest run in brackets. Runs are timed one after another, so whatever else "
+            f"the machine was doing moves it (the provenance gives the load average at the end of the runs): to compare speed, "
+            f"use `make bench`, which times every activation in interleaved rounds in one process.")
 
 def _provenance_lines(runs):
     provs = [r['provenance'] or {} for r in runs if r['status'] in FINISHED]
@@ -187,8 +203,10 @@ def _provenance_lines(runs):
     devices = distinct(lambda p: p.get('gpu') or p.get('device'))
     libs = distinct(lambda p: ', '.join(f'{k} {v}' for k, v in sorted((p.get('versions') or {}).items()) if v) or None)
     data = distinct(lambda p: (p.get('dataset') or {}).get('version'))
+    loads = _range([p['load_avg'][0] for p in provs if p.get('load_avg')])
     return [f"git commit: {', '.join(commits) or 'unknown'}", f"devices: {', '.join(devices) or 'unknown'}",
             *[f"libraries: {l}" for l in libs], *[f"data: {d}" for d in data],
+            *([f"load average (1 min) at the end of the runs: {loads[0]:.1f} to {loads[1]:.1f}"] if loads else []),
             *[f"activation code: {c}" for c in distinct(lambda p: None if not (p.get('act_code') or {}).get('name') else
               f"{p['act_code']['name']} from {p['act_code'].get('file')} (sha256 {str(p['act_code'].get('sha256'))[:12]})")]]
 
