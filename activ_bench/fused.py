@@ -148,9 +148,10 @@ class Kernel:
     def _fall_back(self, e:Exception, args:list, every_kernel:bool):
         "Run eagerly from now on (this kernel, or every kernel), warn once, and return the eager result."
         out = self.fn(*args)  # raises here if the inputs themselves are bad: nothing is marked then
-        if every_kernel: _state['broken'] = _reason(e)
-        else: self.eager = _state['eager_kernels'][self.name] = _reason(e)
-        warnings.warn(f"{FALLBACK_WARNING} ({'' if every_kernel else self.name + ': '}{_reason(e)}); "
+        why = _reason(e)
+        if every_kernel: _state['broken'] = why
+        else: self.eager = _state['eager_kernels'][self.name] = why
+        warnings.warn(f"{FALLBACK_WARNING} ({'' if every_kernel else self.name + ': '}{why}); "
                       f"running {'every kernel' if every_kernel else 'it'} eagerly")
         return out
 
