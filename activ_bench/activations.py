@@ -21,7 +21,7 @@ __all__ = ['LiSHTFn', 'GeneralReluFn', 'TReluFn', 'FTSwishFn', 'LightReluFn', 'L
            'mean_shift_for', 'mean_shift_table', 'act_curves', 'plot_acts']
 
 # %% ../nbs/03_activations.ipynb #0c832a17
-from .checks import check_range, check_pos_int  # validation helpers, shared by every module
+from .checks import check_range, check_pos_int, check_choice  # validation helpers, shared by every module
 
 # %% ../nbs/03_activations.ipynb #83f9afbd
 def _up(x): return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x # compute low precision in fp32
@@ -210,22 +210,27 @@ LearnedReluFn = channel_fn('learned_relu', _learned_relu_fwd, _learned_relu_bwd)
 # %% ../nbs/03_activations.ipynb #e44a3166
 @register_act('learned_relu', needs_channels=True, source='LearnedRelu thread')
 class LearnedRelu(ActModule):
-    "Per-channel learned GeneralRelu: `min(relu(x) + leak*min(x,0) - sub, maxv)`."
+    "Learned GeneralRelu: `min(relu(x) + leak*min(x,0) - sub, maxv)`, per channel or per layer, clamped or not."
     ranges = LEARNED_RELU_RANGES
     def __init__(self, nf:int, # number of channels (dim 1 of the input)
                  leak:float=.05, # initial negative slope, in [0, .5]
                  sub:float=.25, # initial mean shift, in [0, 1]
-                 maxv:float=10., # initial clamp, in [5, 100]
+                 maxv:float=10., # initial clamp, in [5, 100] (unused when `clamped=False`)
+                 per_channel:bool=True, # one leak/sub/maxv per channel; False: one per layer (the thread's scalar versions)
+                 clamped:bool=True, # False: the thread's last version: no output clamp, leak and sub unbounded
                  inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__()
         nf = check_pos_int('nf', nf, 'LearnedRelu', 'the channel count')
-        init = dict(leak=leak, sub=sub, maxv=maxv)
+        for n, v in dict(per_channel=per_channel, clamped=clamped).items(): check_choice(n, v, (True, False), 'LearnedRelu')
+        init = dict(leak=leak, sub=sub, maxv=maxv) if clamped else dict(leak=leak, sub=sub)
         for n, v in init.items(): check_range(n, v, *self.ranges[n], owner='LearnedRelu')
-        self.nf = nf
-        self.params = nn.Parameter(torch.tensor([float(v) for v in init.values()]).view(-1, 1).repeat(1, nf)) # rows: leak, sub, maxv
+        self.nf, self.per_channel, self.clamped = nf, per_channel, clamped
+        n_par = nf if per_channel else 1
+        self.params = nn.Parameter(torch.tensor([float(v) for v in init.values()]).view(-1, 1).repeat(1, n_par)) # rows: leak, sub(, maxv)
         lo, hi = zip(*self.ranges.values())
         self.register_buffer('lo', torch.tensor(lo).view(-1, 1), persistent=False) # each row's range, (3, 1)
         self.register_buffer('hi', torch.tensor(hi).view(-1, 1), persistent=False)
+        self.register_buffer('no_clamp', torch.full((1, 1), math.inf), persistent=False) # the maxv row of an unclamped one
         self._projected = self.params._version  # in range now: `check_range` saw the values
 
     leak = property(lambda self: self.params[0], doc="The per-channel negative slope: row 0 of `params` (a view)")
@@ -233,19 +238,30 @@ class LearnedRelu(ActModule):
     maxv = property(lambda self: self.params[2], doc="The per-channel clamp: row 2 of `params` (a view)")
 
     def params_in_range(self) -> torch.Tensor:
-        "`params` as the forward uses them: the parameter itself when `clamp_params_` was the last to write it."
+        "`params` as the forward uses them: the parameter itself when `clamp_params_` was the last to write it (or when unclamped)."
+        if not self.clamped: return self.params
         if not torch.compiler.is_compiling() and self.params._version == self._projected: return self.params
         return self.params.clamp(self.lo, self.hi)  # differentiable, as `torch.clamp`: no gradient out of range
+
+    def param_rows(self) -> dict:
+        "{'leak', 'sub'(, 'maxv')}: the learned rows as the forward uses them, each `(C,)` (or `(1,)` per layer)."
+        return dict(zip(self.ranges, self.params_in_range()))
+
+    def kernel_params(self) -> torch.Tensor:
+        "The `(3, nf)` leak/sub/maxv rows the kernel takes: per-layer values broadcast to every channel, `inf` for no clamp."
+        p = self.params_in_range()
+        if not self.clamped: p = torch.cat([p, self.no_clamp.expand(1, p.shape[1])])
+        return p if self.per_channel else p.expand(-1, self.nf).contiguous()  # autograd sums the channels' gradients back
 
     def forward(self, x):
         if x.dim() < 2 or x.shape[1] != self.nf:
             raise ValueError(f"LearnedRelu: expected input with {self.nf} channels in dim 1, got shape {tuple(x.shape)}")
-        return LearnedReluFn.call(x, self.params_in_range())
+        return LearnedReluFn.call(x, self.kernel_params())
 
     @torch.no_grad()
     def clamp_params_(self):
-        "Project the parameters back into their ranges (call after an optimizer step)."
-        self.params.clamp_(self.lo, self.hi)
+        "Project the parameters back into their ranges (call after an optimizer step); nothing to do when unclamped."
+        if self.clamped: self.params.clamp_(self.lo[:len(self.params)], self.hi[:len(self.params)])
         self._projected = self.params._version
         return self
 
@@ -256,7 +272,8 @@ class LearnedRelu(ActModule):
             state_dict[prefix + 'params'] = torch.stack([state_dict.pop(k) for k in old])
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
-    def extra_repr(self): return f"nf={self.nf}"
+    def extra_repr(self):
+        return f"nf={self.nf}" + ('' if self.per_channel else ', per_channel=False') + ('' if self.clamped else ', clamped=False')
 
 
 # %% ../nbs/03_activations.ipynb #3295e50e

@@ -157,8 +157,10 @@ def make_config(d:dict, # one run's settings
     if bad: raise ValueError(f"unknown config field(s) {', '.join(map(repr, bad))}; allowed: {', '.join(fields)}")
     d = dict(d)
     for k, v in d.items(): # 1 and 1.0 are the same learning rate: store them the same way
-        dflt = fields[k].default
-        if isinstance(dflt, float) and isinstance(v, int) and not isinstance(v, bool): d[k] = float(v)
+        dflt, typ = fields[k].default, str(fields[k].type)
+        numeric = 'float' in typ or 'int' in typ and 'str' not in typ
+        if isinstance(v, str) and numeric and _NUMBER.match(v.strip()): v = d[k] = _coerce(v) # '1e-5' from YAML (in variants too)
+        if (isinstance(dflt, float) or 'float' in typ) and isinstance(v, int) and not isinstance(v, bool): d[k] = float(v)
     try: cfg = config_cls(**d)
     except TypeError as e: raise ValueError(f"invalid config {d}: {e}") from e
     if callable(getattr(cfg, 'validate', None)): cfg.validate() # a bad value fails the grid now, not each run later
@@ -170,7 +172,8 @@ def make_config(d:dict, # one run's settings
 KEY_IGNORES = ('workers', 'data_path') # config fields that do not change a run's result
 DEFAULT_TRAIN_FN = 'activ_bench.train:train' # the training function, as 'module:function'
 KEY_OMIT_DEFAULTS = {'act_overrides': {}, 'sa': None, 'sym': False, 'act_stages': 'all', 'act_convs': 'all',
-                     'telemetry': 0, 'act_ema': None, 'act_freeze_pct': None, 'compile': False} # fields added after stores existed: left out of the key at these values, so old runs keep their keys
+                     'telemetry': 0, 'act_ema': None, 'act_freeze_pct': None, 'compile': False,
+                     'act_ema_train': False} # fields added after stores existed: left out of the key at these values, so old runs keep their keys
 
 def _json_default(o):
     if hasattr(o, 'item'): return o.item() # numpy / torch scalars

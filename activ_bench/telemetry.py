@@ -13,6 +13,7 @@ from fastcore.basics import patch
 from fastai.callback.core import Callback
 from .activations import ACTS, LearnedRelu, FReLU
 from .models import act_layers
+from .checks import check_choice
 
 # %% auto #0
 __all__ = ['TELEMETRY_EVERY', 'HIST_RANGE', 'HIST_BINS', 'STAT_NAMES', 'GRAD_NAMES', 'HIST_SAMPLE', 'MAX_STORED_SAMPLES',
@@ -80,7 +81,8 @@ def telemetry_layers(model:nn.Module) -> list: # (name, module) pairs, in order
 
 def clamp_of(m:nn.Module):
     "The clamp of activation `m`'s output: a float, a per-channel tensor (LearnedRelu), or None."
-    if isinstance(m, LearnedRelu): return m.params_in_range().detach()[2]  # row maxv, in range as the forward uses it
+    if isinstance(m, LearnedRelu): # row maxv, in range as the forward uses it (None: an unclamped one)
+        v = m.param_rows().get('maxv'); return None if v is None else v.detach()
     v = getattr(m, 'maxv', None)
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -152,7 +154,7 @@ def telemetry(self:ActivationTelemetry, max_samples:int|None=None) -> dict:
 # %% ../nbs/15_telemetry.ipynb #f586b8c8
 def act_param_views(m:nn.Module) -> dict:
     "Name -> per-channel tensor of what activation `m` learned (empty for a fixed activation)."
-    if isinstance(m, LearnedRelu): return dict(zip(m.ranges, m.params_in_range().detach()))  # rows leak, sub, maxv, in range
+    if isinstance(m, LearnedRelu): return {k: v.detach() for k, v in m.param_rows().items()}  # rows leak, sub(, maxv), in range
     if isinstance(m, nn.PReLU): return dict(slope=m.weight.detach())
     if isinstance(m, FReLU): return dict(bn_scale=m.bn.weight.detach(), bn_shift=m.bn.bias.detach())
     return {}
@@ -208,7 +210,10 @@ def _check_decay(decay, owner):
 class ActParamEMA(Callback):
     "Exponential moving average of the activation parameters; validation and the final model use the average."
     order = 72 # after ClampLearnedReluCallback (70): the average is of projected values
-    def __init__(self, decay:float=.99): self.decay = _check_decay(decay, 'ActParamEMA')
+    def __init__(self, decay:float=.99, # weight of the average at each step, in (0, 1)
+                 in_training:bool=False): # True: the average replaces the parameters after every step (training uses it too)
+        self.decay = _check_decay(decay, 'ActParamEMA')
+        self.in_training = check_choice('in_training', in_training, (True, False), 'ActParamEMA')
 
     def before_fit(self):
         self.params = act_params(self.learn.model)
@@ -217,7 +222,9 @@ class ActParamEMA(Callback):
 
     @torch.no_grad()
     def after_step(self):
-        for a, p in zip(self.avg, self.params): a.lerp_(p.detach(), 1 - self.decay)
+        for a, p in zip(self.avg, self.params):
+            a.lerp_(p.detach(), 1 - self.decay)
+            if self.in_training: p.copy_(a)
 
     @torch.no_grad()
     def _swap_in(self):
@@ -267,19 +274,23 @@ class FreezeActParams(Callback):
 def check_instrument_options(telemetry=0, # sample every N training batches (0: off)
                              act_ema=None, # EMA decay of the activation parameters, in (0, 1) (None: off)
                              act_freeze_pct=None, # freeze the activation parameters after this share of training (None: off)
-                             owner:str='TrainConfig'):
+                             owner:str='TrainConfig',
+                             act_ema_train:bool=False): # the average replaces the parameters during training too (needs `act_ema`)
     "Raise `ValueError` naming the bad option and what is allowed."
     if isinstance(telemetry, bool) or not isinstance(telemetry, int) or telemetry < 0:
         raise ValueError(f"{owner}.telemetry={telemetry!r} must be an int >= 0 (sample every N training batches; 0: off)")
     if act_ema is not None: _check_decay(act_ema, owner)
     if act_freeze_pct is not None: _check_pct(act_freeze_pct, owner)
+    if act_ema_train not in (True, False) or not isinstance(act_ema_train, bool):
+        raise ValueError(f"{owner}.act_ema_train={act_ema_train!r} must be True or False")
+    if act_ema_train and act_ema is None: raise ValueError(f"{owner}.act_ema_train=True needs act_ema (the decay of the average)")
 
-def instrument_callbacks(telemetry:int=0, act_ema:float|None=None, act_freeze_pct:float|None=None) -> list:
-    "The callbacks for the `TrainConfig` options `telemetry`, `act_ema` and `act_freeze_pct`."
-    check_instrument_options(telemetry, act_ema, act_freeze_pct)
+def instrument_callbacks(telemetry:int=0, act_ema:float|None=None, act_freeze_pct:float|None=None, act_ema_train:bool=False) -> list:
+    "The callbacks for the `TrainConfig` options `telemetry`, `act_ema`, `act_freeze_pct` and `act_ema_train`."
+    check_instrument_options(telemetry, act_ema, act_freeze_pct, act_ema_train=act_ema_train)
     cbs = [ActivationTelemetry(telemetry), ActParamTracker(telemetry)] if telemetry else []
     if act_freeze_pct is not None: cbs.append(FreezeActParams(act_freeze_pct))
-    if act_ema is not None: cbs.append(ActParamEMA(act_ema))
+    if act_ema is not None: cbs.append(ActParamEMA(act_ema, in_training=act_ema_train))
     return cbs
 
 MAX_STORED_SAMPLES = 200 # telemetry samples kept with a run (evenly thinned): a 20-layer net is ~1 MB of JSON

@@ -111,6 +111,7 @@ class TrainConfig:
     telemetry: int = 0               # activation telemetry every N training batches (0: off), see `activ_bench.telemetry`
     act_ema: float | None = None     # EMA decay of the activation parameters; evaluation uses the average (None: off)
     act_freeze_pct: float | None = None # freeze the activation parameters after this share of training (None: off)
+    act_ema_train: bool = False      # with `act_ema`: the average replaces the parameters after every step, in training too (the LearnedRelu thread's proposal)
 
     def validate(self):
         "Check every field; raise `ValueError` naming the bad value and what is allowed. Returns `self`."
@@ -132,7 +133,7 @@ class TrainConfig:
         names = {f.name for f in fields(self)} - {'act', 'act_kwargs', 'seed', 'act_overrides'}
         if not isinstance(self.act_overrides, dict) or any(o not in names for o in self.act_overrides):
             raise ValueError(f"TrainConfig.act_overrides={self.act_overrides!r} must map TrainConfig fields (not act, act_kwargs or seed) to the grid's values")
-        check_instrument_options(self.telemetry, self.act_ema, self.act_freeze_pct)
+        check_instrument_options(self.telemetry, self.act_ema, self.act_freeze_pct, act_ema_train=self.act_ema_train)
         return self
 
     @classmethod
@@ -244,7 +245,7 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
     opt_func = get_opt_func(cfg.opt, **_opt_kwargs(cfg))
     loss = LabelSmoothingCrossEntropyFlat() if cfg.label_smoothing else CrossEntropyLossFlat()
     cbs = [DivergenceCallback(), ClampLearnedReluCallback(), EpochStatsCallback()]
-    cbs += instrument_callbacks(cfg.telemetry, cfg.act_ema, cfg.act_freeze_pct)
+    cbs += instrument_callbacks(cfg.telemetry, cfg.act_ema, cfg.act_freeze_pct, cfg.act_ema_train)
     ckpt = checkpoint_callback(cfg) # when the runner gave this run a checkpoint file (`14_checkpoint`)
     if ckpt is not None: cbs.append(ckpt)
     if cfg.mixup: cbs.append(MixUp(cfg.mixup))
