@@ -139,14 +139,21 @@ class FTSwishPlus(FTSwish):
     "FTSwish with a mean shift: `FTSwish(x, threshold) - mean_shift`."
     def __init__(self, threshold:float=-.25, # the flat value for negative inputs, <= 0
                  mean_shift:float|str|None=-.1, # subtracted from the output (None: no shift; 'auto': centre it for N(0,1) input)
+                 maxv:float|None=None, # clamp of the output (None: none), as the runoff's first FTSwish+ tried
                  inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
         super().__init__(threshold)
         mean_shift = _resolve_auto(mean_shift, 'mean_shift', 'FTSwishPlus', lambda: mean_shift_for(FTSwish(threshold)))
         self.mean_shift = check_range('mean_shift', mean_shift, allow_none=True, owner='FTSwishPlus')
+        self.maxv = check_range('maxv', maxv, allow_none=True, owner='FTSwishPlus')
+        if maxv is not None and maxv <= self.shift:
+            raise ValueError(f"FTSwishPlus: maxv={maxv!r} must be above the flat value threshold - mean_shift = {self.shift!r}")
 
     @property
     def shift(self): return self.threshold - (self.mean_shift or 0.)
-    def extra_repr(self): return f"threshold={self.threshold}, mean_shift={self.mean_shift}"
+    def forward(self, x):
+        y = FTSwishFn.call(x, float(self.shift))
+        return y if self.maxv is None else y.clamp_max(self.maxv) # an ablation: one more pass, autograd's clamp
+    def extra_repr(self): return f"threshold={self.threshold}, mean_shift={self.mean_shift}" + ('' if self.maxv is None else f", maxv={self.maxv}")
 
 # %% ../nbs/03_activations.ipynb #fce0e6c4
 @register_act('lisht', source='Roy et al. 2019, arXiv:1901.05894')
