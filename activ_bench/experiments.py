@@ -10,8 +10,9 @@ import os, copy, re
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EXPERIMENT_ENV', 'EXPERIMENT_MODES', 'SMOKE_SETTINGS', 'SMOKE_SIZES', 'SMOKE_FMNIST_ITEMS', 'experiment_mode',
-           'smoke_grid']
+__all__ = ['EXPERIMENT_ENV', 'EXPERIMENT_MODES', 'SMOKE_SETTINGS', 'SMOKE_SIZES', 'SMOKE_FMNIST_ITEMS', 'THREADS_DIR',
+           'EVIDENCE_STORE', 'EVIDENCE_HEADER', 'experiment_mode', 'smoke_grid', 'thread_runs', 'evidence_rows',
+           'evidence_table']
 
 # %% ../nbs/31_experiments.ipynb #429d8439
 EXPERIMENT_ENV = 'ACTIV_BENCH_EXPERIMENT' # 'full' starts the real runs; anything else (or unset): the smoke test
@@ -53,3 +54,50 @@ def smoke_grid(grid:dict, # a preset or grid dict
         g['variants'] = [v | {k: o for k, o in SMOKE_SETTINGS.items() if k in v} | ({'arch': _map(v['arch'], _smoke_arch)} if 'arch' in v else {})
                          for v in g['variants']]
     return g | overrides
+
+# %% ../nbs/31_experiments.ipynb #77d26972
+THREADS_DIR = 'results/threads' # the CPU editions' grid files, relative to the project root
+EVIDENCE_STORE = 'results/activ_bench.db' # the committed store they run into
+
+def thread_runs(grid_file:str|Path, # a grid file (YAML)
+                store:str|Path, # the results store to read (only read)
+                seeds:list|None=None, # the seeds to keep (None: the grid's)
+                train_fn=None) -> list: # the training function the runs were keyed with (None: activ_bench's)
+    "The runs of `store` that belong to the grid of `grid_file` (matched by run key), in the grid's order."
+    from activ_bench.grid import build_grid, expand_grid, config_key
+    from activ_bench.train import TrainConfig
+    from activ_bench.sqlite_store import ResultsStore
+    keys = [config_key(c, train_fn) for c in expand_grid(build_grid(config=grid_file) | ({'seeds': seeds} if seeds else {}), TrainConfig)]
+    if not Path(store).exists(): return []
+    by_key = {r['key']: r for r in ResultsStore(store, readonly=True).runs(keys=keys)}
+    return [by_key[k] for k in keys if k in by_key]
+
+EVIDENCE_HEADER = ('activation', 'seeds done', 'mean %', 'Δ vs ReLU [95% CI]', 'p t-test', 'detectable Δ (80%)',
+                   'epoch 1 %', 'best epoch %', 'last epoch')
+
+def evidence_rows(runs:list, baseline:str='relu', n_boot:int=10_000) -> list:
+    "`summarize` rows of `runs` with their power (`power.seeds_rows`), baseline first, then by Δ"
+    from activ_bench.report import summarize
+    from activ_bench.power import seeds_rows
+    rows = seeds_rows(summarize(runs, baseline, n_boot=n_boot))
+    return sorted(rows, key=lambda r: (r['title'], not r['is_baseline'], -(r['diff'] if r['diff'] is not None else -1e9)))
+
+def evidence_table(grid_file:str|Path, store:str|Path, baseline:str='relu', n_boot:int=10_000, train_fn=None) -> str:
+    "Markdown: the grid's finished runs in `store` against `baseline`, one table per setting (say so when none has run yet)."
+    from activ_bench.report import _f, _p, _last_cell
+    runs = [r for r in thread_runs(grid_file, store, train_fn=train_fn) if r['status'] in ('done', 'diverged')]
+    if not runs: return f"No finished run of `{Path(grid_file).name}` in `{store}` yet."
+    out, title = [], None
+    for r in evidence_rows(runs, baseline, n_boot):
+        if r['title'] != title:
+            title = r['title']
+            out += ['', f"**{title}**", '', '| ' + ' | '.join(EVIDENCE_HEADER) + ' |', '|' + '---|' * len(EVIDENCE_HEADER)]
+        ps = r.get('power') or {}
+        diff = 'baseline' if r['is_baseline'] else '—' if r['diff'] is None else f"{r['diff']:+.2f}" + (
+            '' if r['diff_lo'] is None or r['diff_lo'] != r['diff_lo'] else f" [{r['diff_lo']:+.2f}, {r['diff_hi']:+.2f}]")
+        cells = [r['act'], str(r['n_done']) + (f" ({r['n_diverged']} diverged)" if r.get('n_diverged') else ''), _f(r['mean']), diff,
+                 '' if r['is_baseline'] else _p(r['p_ttest'], r['note']), '' if r['is_baseline'] else _f(ps.get('mdd')),
+                 _f(r.get('first_epoch')), _f(r.get('best_epoch')), _last_cell(r)]
+        out.append('| ' + ' | '.join(c.replace('|', '\\|') for c in cells) + ' |')
+    return '\n'.join(out).strip() + '\n'
+
