@@ -55,7 +55,7 @@ def smoke_grid(grid:dict, # a preset or grid dict
                          for v in g['variants']]
     return g | overrides
 
-# %% ../nbs/31_experiments.ipynb #77d26972
+# %% ../nbs/31_experiments.ipynb #9685cad5
 THREADS_DIR = 'results/threads' # the CPU editions' grid files, relative to the project root
 EVIDENCE_STORE = 'results/activ_bench.db' # the committed store they run into
 

@@ -15,10 +15,13 @@ from fastai.optimizer import Adam, Lookahead, QHAdam, RAdam, SGD
 from fastai.callback.schedule import ParamScheduler, combined_cos
 from fastai.learner import Learner
 from .checks import check_choice, check_fraction, check_int, check_pos_int
+import importlib
+from typing import Callable
+from fastai.optimizer import Optimizer
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'SCHEDULES', 'SnapshotLookahead', 'ranger', 'ranger_qh', 'get_opt_func', 'flat_cos_lr', 'one_cycle_lr',
-           'fit_with_schedule']
+__all__ = ['OPTIMIZERS', 'SCHEDULES', 'SnapshotLookahead', 'ranger', 'ranger_qh', 'user_opt', 'opt_fn', 'get_opt_func',
+           'flat_cos_lr', 'one_cycle_lr', 'fit_with_schedule']
 
 # %% ../nbs/11_optim.ipynb #426d3835
 def _to_device(o, device):
@@ -88,15 +91,40 @@ def ranger_qh(params, # model parameters (or parameter groups)
 OPTIMIZERS = dict(ranger=ranger, ranger_qh=ranger_qh, adam=Adam, radam=RAdam, sgd=SGD, qhadam=QHAdam)
 
 # %% ../nbs/11_optim.ipynb #80f89ca2
-def get_opt_func(name:str, # one of `OPTIMIZERS`: ranger, ranger_qh, adam, radam, sgd, qhadam
+def user_opt(spec:str) -> Callable: # 'module:function', a fastai `opt_func(params, lr=..., **hyper-parameters)`
+    "A user's optimizer function, imported from 'module:function' (importing runs that module's code)"
+    mod_name, _, attr = str(spec).partition(':')
+    if not mod_name or not attr.isidentifier():
+        raise ValueError(f"optimizer {spec!r}: expected one of {list(OPTIMIZERS)} or 'module:function', e.g. 'mypkg.opts:lamb'")
+    try: mod = importlib.import_module(mod_name)
+    except Exception as e: raise ValueError(f"optimizer {spec!r}: cannot import module {mod_name!r} ({type(e).__name__}: {e})") from None
+    f = getattr(mod, attr, None)
+    if f is None: raise ValueError(f"optimizer {spec!r}: module {mod_name!r} has no {attr!r}")
+    try: ps = inspect.signature(f).parameters if callable(f) else None
+    except (TypeError, ValueError): ps = None
+    if not ps or isinstance(f, type) and not issubclass(f, Optimizer) or \
+       'lr' not in ps and not any(p.kind == p.VAR_KEYWORD for p in ps.values()):
+        raise ValueError(f"optimizer {spec!r} must be a fastai opt_func f(params, lr=..., **hyper-parameters), got {f!r}")
+    return f
+
+def opt_fn(name:str, # one of `OPTIMIZERS` or 'module:function'
+           strict:bool=False) -> Callable: # False: any case, '-' for '_'; True: the exact name (a run config's)
+    "The optimizer function called `name`"
+    if ':' in str(name): return user_opt(name)
+    key = str(name) if strict else str(name).lower().replace('-', '_')
+    if key not in OPTIMIZERS:
+        import difflib
+        near = difflib.get_close_matches(key, OPTIMIZERS, 1)
+        raise ValueError(f"unknown optimizer {name!r}; {f'did you mean {near[0]!r}? ' if near else ''}choose one of {list(OPTIMIZERS)} or 'module:function'")
+    return OPTIMIZERS[key]
+
+def get_opt_func(name:str, # one of `OPTIMIZERS` (ranger, ranger_qh, adam, radam, sgd, qhadam) or your own as 'module:function'
                  **kwargs): # hyper-parameters of that optimizer (checked against its signature)
     "A fastai `opt_func` for `name`, with `kwargs` bound"
-    key = str(name).lower().replace('-', '_')
-    if key not in OPTIMIZERS: raise ValueError(f"unknown optimizer {name!r}; choose one of {list(OPTIMIZERS)}")
-    f = OPTIMIZERS[key]
+    f = opt_fn(name)
     allowed = [n for n in inspect.signature(f).parameters if n not in ('params', 'lr')]
     bad = [n for n in kwargs if n not in allowed]
-    if bad: raise ValueError(f"{key} has no hyper-parameter {bad}; allowed: {allowed}")
+    if bad: raise ValueError(f"{name if ':' in str(name) else str(name).lower().replace('-', '_')} has no hyper-parameter {bad}; allowed: {allowed}")
     return partial(f, **kwargs)
 
 # %% ../nbs/11_optim.ipynb #85c6746b

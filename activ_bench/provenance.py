@@ -86,4 +86,11 @@ def run_provenance(config:dict, result:dict) -> dict:
             code = act_provenance(config['act']) # a user's activation: its module, file, SHA-256 and source
         except Exception as e: code = {'error': repr(e)}
         if code: prov['act_code'] = code
+    if isinstance(config.get('opt'), str) and ':' in config['opt']:
+        try:
+            from activ_bench.registry import code_provenance
+            from activ_bench.optim import opt_fn
+            code = code_provenance(opt_fn(config['opt']), config['opt']) # a user's optimizer, as a user's activation
+        except Exception as e: code = {'error': repr(e)}
+        if code: prov['opt_code'] = code
     return prov

@@ -15,7 +15,7 @@ import torch.nn as nn
 # %% auto #0
 __all__ = ['ACTS', 'ALIASES', 'BUILTIN_MODULES', 'TORCH_POINTWISE', 'ActSpec', 'register_act', 'list_acts', 'act_spec',
            'is_pointwise', 'get_act', 'ActModule', 'ActFactory', 'act_factory', 'FunctionAct', 'user_act',
-           'act_provenance']
+           'code_provenance', 'act_provenance']
 
 # %% ../nbs/01_registry.ipynb #67081d90
 @dataclass(frozen=True)
@@ -223,13 +223,12 @@ def user_act(spec:str) -> ActSpec: # 'module:Class' or 'module:function'
     return ACTS[spec]
 
 # %% ../nbs/01_registry.ipynb #faf38898
-def act_provenance(name:str) -> dict|None: # a registry name, alias or 'module:Class'
-    "Where a user's activation comes from: module, file, the file's SHA-256 and the object's source; None for the package's own"
+def code_provenance(obj, # a class or function of the user's
+                    name:str) -> dict|None: # the name it was asked for by ('module:function')
+    "Where `obj` comes from: module, file, the file's SHA-256 and its source; None for activ_bench's own code"
     import hashlib, sys
-    spec = act_spec(name)
-    obj = getattr(spec.cls, 'fn', None) if issubclass(spec.cls, FunctionAct) else spec.cls
     mod_name = getattr(obj, '__module__', None)
-    if mod_name in BUILTIN_MODULES or (mod_name or '').startswith('activ_bench.'): return None
+    if mod_name in BUILTIN_MODULES or (mod_name or '').startswith('activ_bench.') or mod_name == 'activ_bench': return None
     mod = sys.modules.get(mod_name)
     file = getattr(mod, '__file__', None)
     try: source = inspect.getsource(obj)
@@ -239,4 +238,9 @@ def act_provenance(name:str) -> dict|None: # a registry name, alias or 'module:C
         try:
             with open(file, 'rb') as f: sha = hashlib.sha256(f.read()).hexdigest()
         except OSError: pass
-    return dict(name=spec.name, module=mod_name, qualname=getattr(obj, '__qualname__', None), file=file, sha256=sha, source=source)
+    return dict(name=name, module=mod_name, qualname=getattr(obj, '__qualname__', None), file=file, sha256=sha, source=source)
+
+def act_provenance(name:str) -> dict|None: # a registry name, alias or 'module:Class'
+    "Where a user's activation comes from (`code_provenance`); None for the package's own"
+    spec = act_spec(name)
+    return code_provenance(getattr(spec.cls, 'fn', None) if issubclass(spec.cls, FunctionAct) else spec.cls, spec.name)

@@ -165,7 +165,7 @@ def plot_accuracy(runs:list, baseline:str='relu', leaderboard:float|None=None) -
     if baseline in by_act or leaderboard is not None: ax.legend(fontsize=7, loc='lower right')
     return fig
 
-# %% ../nbs/27_report.ipynb #b3a2803e
+# %% ../nbs/27_report.ipynb #96230117
 def plot_forest(rows:list, # `summarize`'s rows (every setting)
                 baseline:str='relu') -> Figure|None: # None when no activation has a difference with the baseline
     "Every activation's Δ vs `baseline` with its CI, across all settings, best first within each setting."
@@ -266,7 +266,9 @@ def _provenance_lines(runs):
             *[f"libraries: {l}" for l in libs], *[f"data: {d}" for d in data],
             *([f"load average (1 min) at the end of the runs: {loads[0]:.1f} to {loads[1]:.1f}"] if loads else []),
             *[f"activation code: {c}" for c in distinct(lambda p: None if not (p.get('act_code') or {}).get('name') else
-              f"{p['act_code']['name']} from {p['act_code'].get('file')} (sha256 {str(p['act_code'].get('sha256'))[:12]})")]]
+              f"{p['act_code']['name']} from {p['act_code'].get('file')} (sha256 {str(p['act_code'].get('sha256'))[:12]})")],
+            *[f"optimizer code: {c}" for c in distinct(lambda p: None if not (p.get('opt_code') or {}).get('name') else
+              f"{p['opt_code']['name']} from {p['opt_code'].get('file')} (sha256 {str(p['opt_code'].get('sha256'))[:12]})")]]
 
 # %% ../nbs/27_report.ipynb #06f5e99d
 from .power import seeds_rows, seeds_table, SEEDS_HEADER

@@ -19,7 +19,7 @@ from fastai.torch_core import default_device, find_bs
 from .checks import check_choice, check_fraction, check_int, check_pos_int, check_positive, check_range
 from .activations import act_spec, act_factory, LearnedRelu
 from .models import ARCH_TABLE, POOLS, STAGES, CONV_KS, INITS, ACT_PLACES
-from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS, SCHEDULES
+from .optim import get_opt_func, opt_fn, fit_with_schedule, OPTIMIZERS, SCHEDULES
 from .data import get_dls, DATASETS, MIN_SIZE
 from .store import DONE, DIVERGED
 from .telemetry import check_instrument_options, instrument_callbacks, collect_telemetry
@@ -116,9 +116,10 @@ class TrainConfig:
     def validate(self):
         "Check every field; raise `ValueError` naming the bad value and what is allowed. Returns `self`."
         def check(n, fn, *args, **kwargs): setattr(self, n, fn(f'TrainConfig.{n}', getattr(self, n), *args, **kwargs))
-        for n, allowed in dict(dataset=DATASETS, arch=ARCHS, opt=OPTIMIZERS, sched=SCHEDULES, precision=PRECISIONS,
+        for n, allowed in dict(dataset=DATASETS, arch=ARCHS, sched=SCHEDULES, precision=PRECISIONS,
                                init=INIT_NAMES, pool=POOLS, act_convs=_CONVS).items(): check(n, check_choice, allowed)
         act_spec(self.act); _places_kwargs(self.act_places); _stages_kwargs(self.act_stages)
+        opt_fn(self.opt, strict=True) # a name of OPTIMIZERS, or your own optimizer: imported and checked now, not run by run
         if not isinstance(self.compile, bool): raise ValueError(f"TrainConfig.compile={self.compile!r} must be True or False")
         for n in ('epochs', 'bs'): check(n, check_pos_int)
         check('size', check_int, MIN_SIZE, what='pixels; the network downsamples 32x')
@@ -228,7 +229,7 @@ def _model_kwargs(cfg) -> dict:
 
 def _opt_kwargs(cfg) -> dict:
     "The config's optimizer hyper-parameters that `cfg.opt` takes."
-    allowed = inspect.signature(OPTIMIZERS[cfg.opt]).parameters
+    allowed = inspect.signature(opt_fn(cfg.opt)).parameters
     return {k: getattr(cfg, k) for k in ('mom', 'sqr_mom', 'eps') if k in allowed}
 
 # %% ../nbs/13_train.ipynb #899a0eff

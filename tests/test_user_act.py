@@ -48,3 +48,20 @@ def test_notebook_registration(tmp_path):
         res = run_grid(grid, store=tmp_path/'b.db', backend='inline', progress=False)
         assert res['done'] == 2, res
     finally: ACTS.pop('nb_cube_act', None)
+
+def test_user_optimizer(tmp_path):
+    "`--opt module:function` trains with the user's optimizer; it is in the run key and the provenance, and the report names it."
+    db, out = tmp_path/'runs.db', tmp_path/'report'
+    args = ['--act', 'relu', '--no-baseline', *TINY, '--store', db, '--quiet']
+    r = activ_bench('run', '--opt', 'my_opts:heavy_ball', '--lr', '.05', *args, timeout=600)
+    assert r.returncode == 0, r.stderr
+    runs = rows(db)
+    assert {x['status'] for x in runs} == {'done'} and {json.loads(x['config'])['opt'] for x in runs} == {'my_opts:heavy_ball'}
+    code = json.loads(runs[0]['provenance'])['opt_code']
+    assert code['file'].endswith('my_opts.py') and len(code['sha256']) == 64 and 'def heavy_ball' in code['source']
+    r = activ_bench('report', '--store', db, '--out', out)
+    assert r.returncode == 0 and 'optimizer code: my_opts:heavy_ball from' in (out/'report.md').read_text(), r.stderr
+    r = activ_bench('run', '--opt', 'my_opts:nope', *args, '--dry-run')
+    assert r.returncode == 2 and "module 'my_opts' has no 'nope'" in r.stderr, r.stderr
+    r = activ_bench('run', '--opt', 'rangr', *args, '--dry-run')
+    assert r.returncode == 2 and "did you mean 'ranger'" in r.stderr, r.stderr
