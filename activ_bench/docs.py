@@ -17,8 +17,8 @@ __all__ = ['CACHE_VERSION', 'SHOW_DOC_SETUP', 'PAGE', 'SITE_CSS', 'SEARCH_JS', '
            'strip_directives', 'doc_cells', 'skip_flags', 'mark_skipped', 'load_doc_nb', 'kernel_env', 'project_root',
            'find_notebooks', 'page_path', 'sig_str', 'ApiRenderer', 'module_deps', 'exec_key', 'prepare_nb',
            'execute_nb', 'executed_notebooks', 'scrub_paths', 'md_title', 'page_cells', 'anchor_headings',
-           'render_body', 'inline_md', 'sidebar_html', 'toc_html', 'prevnext_html', 'search_entries', 'mathjax_dir',
-           'write_assets', 'build_docs', 'get_doc_url', 'nb_markdown', 'write_readme', 'main']
+           'render_body', 'SiteLookup', 'fix_anchors', 'inline_md', 'sidebar_html', 'toc_html', 'prevnext_html',
+           'search_entries', 'mathjax_dir', 'write_assets', 'build_docs', 'nb_markdown', 'write_readme', 'main']
 
 # %% ../nbs/30_docs.ipynb #053b68a8
 _DIRECTIVE = re.compile(r'^\s*#\|\s*(.*)$')
@@ -341,12 +341,56 @@ def anchor_headings(body:str) -> tuple[str, list]:
         return f'<h{level} id="{hid}" class="anchored">{inner}<a class="anchor-link" href="#{hid}" aria-label="link">#</a></h{level}>'
     return _HEADING.sub(sub, body), heads
 
-def render_body(cells, exporter=None) -> str:
-    "HTML of the page's cells (nbconvert's basic template, no prompts)."
+def render_body(cells, exporter=None, files:str='figures') -> tuple[str, dict]:
+    "HTML of the page's cells (nbconvert's basic template, no prompts) and its figures, `{path: bytes}` under the folder `files`."
     from nbconvert import HTMLExporter
-    exporter = exporter or HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.v4.new_notebook(cells=_showdoc_html(cells)))
-    return body.replace('alt="No description has been provided for this image"', 'alt="figure"')
+    from traitlets.config import Config
+    exporter = exporter or HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True,
+                                        config=Config(ExtractOutputPreprocessor={'enabled': True}))
+    body, res = exporter.from_notebook_node(nbformat.v4.new_notebook(cells=_showdoc_html(cells)),
+                                            resources={'unique_key': Path(files).name.removesuffix('_files'), 'output_files_dir': files})
+    return body.replace('alt="No description has been provided for this image"', 'alt="figure"'), res.get('outputs', {})
+
+
+# %% ../nbs/30_docs.ipynb #a7f3c1e1
+class SiteLookup:
+    "nbdev's `NbdevLookup` linking this package's names relative to the current page (`rel`), other libraries' to their published docs."
+    def __init__(self, lib:str='activ_bench'):
+        from nbdev.doclinks import NbdevLookup, _qual_sym
+        import importlib
+        self.nbdev, self.rel = NbdevLookup(strip_libs=lib), ''
+        d = importlib.import_module(f'{lib}._modidx').d
+        self.local = {_qual_sym(v, d['settings'])[0]: v[0] for mod in d['syms'].values() for v in mod.values()}
+        self.nbdev.doc = self.doc
+
+    def doc(self, sym:str) -> str|None:
+        "Where `sym` is documented: relative to the page for this package (None for private names), else nbdev's URL."
+        res = self.nbdev[sym]
+        url = res[0] if isinstance(res, tuple) else res
+        if url not in self.local: return url
+        if any(p.startswith('_') and not p.startswith('__') for p in sym.split('.')): return None
+        return self.rel + self.local[url]
+
+    def linkify(self, md:str) -> str: return self.nbdev.linkify(md)
+
+# %% ../nbs/30_docs.ipynb #b8e2d4f0
+_LINK = re.compile(r'<a href="([^"#:]*)#([^"]*)"([^>]*)>(.*?)</a>', re.S)
+_ID = re.compile(r'\bid="([^"]+)"')
+
+def fix_anchors(bodies:dict) -> dict:
+    "`{page: html}` with every `page#anchor` link between them pointing to an id that exists: else to the class of a method, else unlinked."
+    ids = {p: set(_ID.findall(b)) for p, b in bodies.items()}
+    def fixed(page, body):
+        def sub(m):
+            href, frag, attrs, inner = m.groups()
+            target = (Path(page).parent / href).as_posix() if href else page
+            target = os.path.normpath(target)
+            if target not in ids or frag in ids[target]: return m.group(0)
+            parent = frag.rsplit('.', 1)[0]
+            if '.' in frag and parent in ids[target]: return f'<a href="{href}#{parent}"{attrs}>{inner}</a>'
+            return inner
+        return _LINK.sub(sub, body)
+    return {p: fixed(p, b) for p, b in bodies.items()}
 
 # %% ../nbs/30_docs.ipynb #b3a2801d
 PAGE = """<!doctype html>
@@ -548,8 +592,8 @@ def build_docs(root=None, # project root (default: found from the working direct
                cache:str='_proc/executed', # executed notebooks, named by the hash of what they depend on
               ) -> list[Path]:
     "Build the site: one page per notebook (`03_activations.ipynb` -> `activations.html`), sidebar, search, prev/next, API docs."
-    from nbdev.doclinks import NbdevLookup
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
     root = project_root(root); nbs = root / 'nbs'; out = root / dest
     found = find_notebooks(root)
     chosen = [p for p in found if only is None or p.name in only or str(p.relative_to(nbs)) in only]
@@ -559,33 +603,32 @@ def build_docs(root=None, # project root (default: found from the working direct
     pages = [(page_path(p, nbs).as_posix(), md_title(nbformat.read(p, as_version=4))[0] or p.stem) for p in found]
     if out.exists(): shutil.rmtree(out)
     write_assets(out)
-    lookup, index, written = NbdevLookup(strip_libs='activ_bench'), [], []
-    exporter = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True)
-    base = get_doc_url()
+    lookup, rendered, index, written = SiteLookup(), {}, [], []
+    exporter = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True,
+                            config=Config(ExtractOutputPreprocessor={'enabled': True}))
     for i, p in enumerate(found):
         if p not in runs: continue
-        href = pages[i][0]; rel = '../' * href.count('/')
+        href = pages[i][0]; lookup.rel = '../' * href.count('/')
         nb = nbformat.read(runs[p], as_version=4)
         title, desc = md_title(nb)
-        body, heads = anchor_headings(render_body(page_cells(nb, root, lookup), exporter))
-        if base: body = body.replace(base, rel)  # nbdev links the API by its published URL: keep them inside this site
-        page = PAGE.format(title=html.escape(title or p.stem), site='activ_bench', desc_attr=html.escape(desc, quote=True),
+        body, figs = render_body(page_cells(nb, root, lookup), exporter, files=Path(href).stem + '_files')
+        body, heads = anchor_headings(body)
+        for name, data in figs.items():
+            f = (out / href).parent / name; f.parent.mkdir(parents=True, exist_ok=True); f.write_bytes(data)
+        rendered[href] = (i, title or p.stem, desc, body, heads)
+        if '&lt;Figure size' in body: print(f"  {href}: a figure shows as text (`<Figure size ...>`)", file=sys.stderr)
+    bodies = fix_anchors({href: r[3] for href, r in rendered.items()})
+    for href, (i, title, desc, _, heads) in rendered.items():
+        body, rel = bodies[href], '../' * href.count('/')
+        page = PAGE.format(title=html.escape(title), site='activ_bench', desc_attr=html.escape(desc, quote=True),
                            desc=f'<p class="description">{inline_md(desc)}</p>' if desc else '', rel=rel,
                            sidebar=sidebar_html(pages, href, rel), toc=toc_html(heads), body=body,
                            prevnext=prevnext_html(pages, i, rel))
         dst = out / href; dst.parent.mkdir(parents=True, exist_ok=True); dst.write_text(page)
-        index += search_entries(href, title or p.stem, body, heads); written.append(dst)
-        if '&lt;Figure size' in body: print(f"  {href}: a figure shows as text (`<Figure size ...>`)", file=sys.stderr)
+        index += search_entries(href, title, body, heads); written.append(dst)
     (out / 'search_index.js').write_text('window.SEARCH_INDEX = ' + json.dumps(index) + ';\n')
     return written
 
-def get_doc_url() -> str:
-    "The published docs URL that nbdev's links start with (`doc_host` + `doc_baseurl` + `/`)."
-    try:
-        from nbdev.config import get_config
-        c = get_config()
-        return c.doc_host.rstrip('/') + '/' + c.doc_baseurl.strip('/') + '/'
-    except Exception: return ''
 
 # %% ../nbs/30_docs.ipynb #b1b669f5
 def _out_text(o) -> str:
