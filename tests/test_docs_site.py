@@ -3,13 +3,14 @@ _proc/executed/), every page opened in headless Chromium (Debian's `chromium`; i
 missing), from disk (`file://`) and served by a web server under a sub-path. On every page every image must decode,
 every internal link must be relative and lead to a file of the site and an anchor on it, every external link must be
 a well-formed URL, and no script may fail or resource be missing."""
-import http.server, json, os, re, shutil, subprocess, threading, time, urllib.request
+import http.server, json, os, re, shutil, subprocess, sys, threading, time, urllib.request
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the docs builder is `tools.docs`, a development tool beside the package
 BROWSERS = ('chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable')
 
 
@@ -96,7 +97,7 @@ def chromium():
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
     "The whole site, built into a temporary folder (notebooks from the `make docs` cache, run where it lacks them)."
-    from activ_bench.docs import build_docs
+    from tools.docs import build_docs
     out = tmp_path_factory.mktemp('serve') / 'any' / 'sub' / 'path'
     build_docs(ROOT, dest=str(out))
     return out
