@@ -6,18 +6,20 @@
 from __future__ import annotations
 import hashlib, html, inspect, json, os, re, shutil, sys
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 import nbformat
 from activ_bench.data import project_root
 from fastcore.docments import DocmentTbl, MarkdownRenderer, qual_name
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'SHOW_DOC_SETUP', 'PAGE', 'SITE_CSS', 'SEARCH_JS', 'README_NOTE', 'cell_directives',
-           'strip_directives', 'doc_cells', 'skip_flags', 'mark_skipped', 'load_doc_nb', 'kernel_env', 'find_notebooks',
-           'page_path', 'sig_str', 'ApiRenderer', 'module_deps', 'exec_key', 'prepare_nb', 'execute_nb',
-           'executed_notebooks', 'scrub_paths', 'md_title', 'page_cells', 'anchor_headings', 'render_body',
-           'SiteLookup', 'fix_anchors', 'inline_md', 'sidebar_html', 'toc_html', 'prevnext_html', 'search_entries',
-           'mathjax_dir', 'write_assets', 'build_docs', 'nb_markdown', 'write_readme', 'export_tool', 'main']
+__all__ = ['CACHE_VERSION', 'SHOW_DOC_SETUP', 'PAGE', 'MATHJAX', 'SIDEBAR', 'INTERNALS', 'SITE_CSS', 'SEARCH_JS', 'SITE_JS',
+           'README_NOTE', 'cell_directives', 'strip_directives', 'doc_cells', 'skip_flags', 'mark_skipped',
+           'load_doc_nb', 'kernel_env', 'find_notebooks', 'page_path', 'sig_str', 'source_url', 'ApiRenderer',
+           'module_deps', 'exec_key', 'prepare_nb', 'ipc_kernel', 'execute_nb', 'executed_notebooks', 'scrub_paths',
+           'md_title', 'page_cells', 'anchor_headings', 'render_body', 'SiteLookup', 'fix_anchors', 'has_math',
+           'inline_md', 'order_pages', 'sidebar_html', 'toc_html', 'prevnext_html', 'search_entries', 'mathjax_dir',
+           'vendored', 'write_assets', 'build_docs', 'nb_markdown', 'write_readme', 'export_tool', 'main']
 
 # %% ../nbs/30_docs.ipynb #053b68a8
 _DIRECTIVE = re.compile(r'^\s*#\|\s*(.*)$')
@@ -72,7 +74,8 @@ def load_doc_nb(path, execute:bool=False, timeout:int=600):
     if execute:
         mark_skipped(nb, skip_flags())
         from nbconvert.preprocessors import ExecutePreprocessor
-        with kernel_env(root=path): ExecutePreprocessor(timeout=timeout, kernel_name='python3').preprocess(nb, {'metadata': {'path': str(path.parent)}})
+        with kernel_env(root=path), ipc_kernel() as km:
+            ExecutePreprocessor(timeout=timeout).preprocess(nb, {'metadata': {'path': str(path.parent)}}, km=km)
     nb.cells = doc_cells(nb)
     return nb
 
@@ -113,6 +116,10 @@ def _short(o) -> str:
     if isinstance(o, str): return o
     return getattr(o, '__name__', None) if isinstance(o, type) else str(o).replace('typing.', '')
 
+def _default(v) -> str:
+    "A default as code shows it: `str`, not `<class 'str'>`; a function or class by its name."
+    return v.__qualname__ if inspect.isclass(v) or inspect.isroutine(v) else repr(v)
+
 def sig_str(sym, name:str|None=None) -> str:
     "One-line signature of `sym`: `name (a:int=1, *, b=None, **kwargs)`, delegated keyword arguments expanded."
     try: sig = inspect.signature(sym, eval_str=True)
@@ -124,17 +131,30 @@ def sig_str(sym, name:str|None=None) -> str:
         if p.kind is p.VAR_POSITIONAL: kw_done = True
         s = {p.VAR_POSITIONAL: '*', p.VAR_KEYWORD: '**'}.get(p.kind, '') + p.name
         if p.annotation is not p.empty: s += ':' + _short(p.annotation)
-        if p.default is not p.empty: s += '=' + repr(p.default)
+        if p.default is not p.empty: s += '=' + _default(p.default)
         parts.append(s)
     ret = '' if sig.return_annotation is sig.empty or inspect.isclass(sym) else '->' + _short(sig.return_annotation)
     return f"{name or qual_name(sym)} ({', '.join(parts)}){ret}"
 
+@cache
+def _nbdev_lookup():
+    from nbdev.doclinks import NbdevLookup
+    return NbdevLookup(strip_libs='activ_bench')
+
+def source_url(name:str) -> str|None:
+    "The line defining `name` in the repository, as nbdev's `NbdevLookup.code` gives it (its `git_url` is pyproject's `[project.urls] Repository`)."
+    try: url = _nbdev_lookup().code(name)
+    except Exception: return None
+    return None if not url or url.endswith('#LNone') else url
+
 class ApiRenderer(MarkdownRenderer):
-    "`show_doc` as on docs.fast.ai: heading, signature, docstring, then the docments table of the parameters."
+    "`show_doc` as on docs.fast.ai: heading, a link to the source, signature, docstring, then the docments table of the parameters."
     def _repr_markdown_(self):
         try: sig = sig_str(self.sym, self.nm)
         except (TypeError, ValueError): sig = self.nm
-        doc = f"---\n\n### {self.nm}\n\n```python\n{sig}\n```\n\n"
+        url = source_url(self.nm)
+        src = f'<a class="source-link" href="{url}">source</a>\n\n' if url else ''
+        doc = f"---\n\n### {self.nm}\n\n{src}```python\n{sig}\n```\n\n"
         if self.docs: doc += f"*{self.docs.strip()}*\n\n"
         try: tbl = DocmentTbl(self.sym)._repr_markdown_()
         except Exception: tbl = ''
@@ -196,12 +216,19 @@ def prepare_nb(path, flags:set):
     nb.cells.insert(0, nbformat.v4.new_code_cell('#| hide\n' + SHOW_DOC_SETUP))
     return mark_skipped(nb, flags)
 
+@contextmanager
+def ipc_kernel():
+    "A kernel manager whose kernel talks over Unix sockets in a private temporary folder (over TCP, ipykernel warns that nothing is encrypted)."
+    import tempfile
+    from jupyter_client.manager import KernelManager
+    with tempfile.TemporaryDirectory(prefix='kernel-') as d: yield KernelManager(kernel_name='python3', transport='ipc', ip=f'{d}/ipc')
+
 def execute_nb(path, dest, flags:set, timeout:int=900) -> str:
     "Run the prepared notebook `path` in its folder, one thread, inline figures; save it to `dest`."
     from nbclient import NotebookClient
     nb = prepare_nb(path, flags)
-    with kernel_env(root=path):
-        NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(Path(path).parent)}}).execute()
+    with kernel_env(root=path), ipc_kernel() as km:
+        NotebookClient(nb, km=km, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}}).execute()
     dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix('.tmp'); nbformat.write(nb, tmp); tmp.replace(dest)
     return str(dest)
@@ -392,16 +419,12 @@ PAGE = """<!doctype html>
 <title>{title} – {site}</title>
 <meta name="description" content="{desc_attr}">
 <link rel="stylesheet" href="{rel}site_libs/site.css">
-<script type="text/x-mathjax-config">
-MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$'], ['\\\\(','\\\\)']], displayMath: [['$$','$$'], ['\\\\[','\\\\]']],
-  processEscapes: true}}, messageStyle: 'none', showMathMenu: false, "HTML-CSS": {{availableFonts: ['STIX-Web'], preferredFont: 'STIX-Web', webFont: 'STIX-Web', imageFont: null}}}});
-</script>
-<script src="{rel}site_libs/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"></script>
-<script>window.SITE_ROOT = "{rel}";</script>
-<script src="{rel}search_index.js" defer></script>
+{math}<script>window.SITE_ROOT = "{rel}";</script>
+<script src="{rel}site_libs/site.js" defer></script>
 <script src="{rel}site_libs/search.js" defer></script>
 </head><body>
-<header class="navbar"><a class="brand" href="{rel}index.html">{site}</a>
+<header class="navbar"><button id="sidebar-toggle" type="button" aria-controls="sidebar" aria-expanded="false" aria-label="Pages">☰</button>
+<a class="brand" href="{rel}index.html">{site}</a>
 <div class="search"><input id="search-input" type="search" placeholder="Search (/)" autocomplete="off" aria-label="Search">
 <div id="search-results" hidden></div></div></header>
 <div class="page">
@@ -415,27 +438,72 @@ MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$'], ['\\\\(','\\\\)']], disp
 </div></body></html>
 """
 
+# only on pages with math (`has_math`): MathJax is the largest thing a page loads
+MATHJAX = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({{tex2jax: {{inlineMath: [['$','$'], ['\\\\(','\\\\)']], displayMath: [['$$','$$'], ['\\\\[','\\\\]']],
+  processEscapes: true}}, messageStyle: 'none', showMathMenu: false, "HTML-CSS": {{availableFonts: ['STIX-Web'], preferredFont: 'STIX-Web', webFont: 'STIX-Web', imageFont: null}}}});
+</script>
+<script src="{rel}site_libs/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"></script>
+"""
+
+_MATH = re.compile(r'(?<![\\$])\$\$?[^$\s][^$]*?\$|\\\(|\\\[|\\begin\{')
+
+def has_math(cells) -> bool:
+    "Whether the cells' Markdown (code left out) or Markdown/LaTeX outputs hold TeX for MathJax."
+    for c in cells:
+        texts = [c.source] if c.cell_type == 'markdown' else [
+            ''.join(o.get('data', {}).get(k, '')) for o in c.get('outputs', []) for k in ('text/latex', 'text/markdown')]
+        if any(_MATH.search(re.sub(r'```.*?```|`[^`]*`', '', t, flags=re.S)) for t in texts): return True
+    return False
+
 def inline_md(text:str) -> str:
     "HTML of a one-line description: escaped, `code` in code tags."
     return re.sub(r'`([^`]+)`', r'<code>\1</code>', html.escape(text))
 
+# the sidebar by what a user does; a page (`stem`, or `folder/*` for a folder's) in no group goes to INTERNALS, listed last
+SIDEBAR = {'Activations': ['registry', 'activations', 'frelu', 'interop'],
+           'Models and training': ['models', 'optim', 'data', 'train', 'checkpoint', 'telemetry'],
+           'Running grids': ['cli', 'grid', 'runner', 'executors', 'store', 'sqlite_store'],
+           'Reports': ['report', 'leaderboard', 'stats', 'power'],
+           'Experiments': ['experiments', 'experiments/*']}
+INTERNALS = 'Internals'
+
+def _place(href:str) -> tuple[str, int]:
+    "A page's sidebar group ('' for the home page) and its position in it."
+    if href == 'index.html': return '', 0
+    stem = href.removesuffix('.html'); folder = f'{Path(stem).parent.as_posix()}/*'
+    for g, names in SIDEBAR.items():
+        for k in (stem, folder):
+            if k in names: return g, names.index(k)
+    return INTERNALS, 0
+
+def order_pages(pages) -> list:
+    "`(href, title)` pages in the sidebar's order: the home page, the `SIDEBAR` groups as listed, then the internals (each in the given order)."
+    groups = ['', *SIDEBAR, INTERNALS]
+    def key(ip):
+        g, pos = _place(ip[1][0])
+        return groups.index(g), pos, ip[0]
+    return [p for _, p in sorted(enumerate(pages), key=key)]
+
 def sidebar_html(pages, current, rel:str) -> str:
-    "The site's pages grouped by folder, the current one highlighted."
-    out, group = ['<ul class="sidebar-items">'], None
+    "The site's pages (in `order_pages` order) under their group's name, the current one highlighted."
+    out, group = ['<ul class="sidebar-items">'], ''
     for href, title in pages:
-        folder = str(Path(href).parent)
-        if folder != group and folder != '.':
-            if group not in (None, '.'): out.append('</ul></li>')
-            out.append(f'<li class="sidebar-section"><span>{html.escape(folder.replace("_", " ").capitalize())}</span><ul>')
-        group = folder
+        g = _place(href)[0]
+        if g != group:
+            if group: out.append('</ul></li>')
+            out.append(f'<li class="sidebar-section"><span>{html.escape(g)}</span><ul>'); group = g
         cls = ' class="active" aria-current="page"' if href == current else ''
         out.append(f'<li><a href="{rel}{href}"{cls}>{html.escape(title)}</a></li>')
-    if group not in (None, '.'): out.append('</ul></li>')
+    if group: out.append('</ul></li>')
     return '\n'.join(out + ['</ul>'])
 
 def toc_html(heads) -> str:
-    "'On this page': the page's level-2 and level-3 headings."
-    items = [f'<li class="toc-h{l}"><a href="#{i}">{html.escape(t)}</a></li>' for l, i, t in heads if l in (2, 3)]
+    "'On this page': the page's level-2 and level-3 headings, each name once (a section and the API card in it share one)."
+    seen, items = set(), []
+    for l, i, t in heads:
+        if l not in (2, 3) or t in seen: continue
+        seen.add(t); items.append(f'<li class="toc-h{l}"><a href="#{i}">{html.escape(t)}</a></li>')
     return f'<h2>On this page</h2><ul>{"".join(items)}</ul>' if items else ''
 
 def prevnext_html(pages, i:int, rel:str) -> str:
@@ -508,44 +576,66 @@ thead th { border-bottom:2px solid #adb5bd; }
 .page-navigation { display:flex; justify-content:space-between; gap:1rem; margin-top:3rem; border-top:1px solid var(--border); padding-top:1rem; }
 .page-navigation a { display:flex; flex-direction:column; max-width:48%; } .page-navigation .nav-next { margin-left:auto; text-align:right; }
 .page-navigation span { font-size:.8rem; color:var(--muted); }
+#sidebar-toggle { display:none; background:none; border:1px solid #fff8; color:#fff; border-radius:.25rem; font-size:1.1rem;
+  line-height:1; padding:.3rem .55rem; cursor:pointer; }
+div.highlight { position:relative; }
+.copy-button { position:absolute; top:.35rem; right:.35rem; font-size:.75rem; padding:.1rem .45rem; border:1px solid var(--border);
+  border-radius:.2rem; background:#fff; color:var(--muted); cursor:pointer; opacity:0; transition:opacity .15s; }
+div.highlight:hover .copy-button, .copy-button:focus { opacity:1; }
+@media (hover: none) { .copy-button { opacity:1; } }
+#toc a.active { color:var(--link); font-weight:600; }
+.show-doc { position:relative; } .show-doc .source-link { position:absolute; top:.9rem; right:1rem; font-size:.85rem; }
 @media (max-width: 1100px) { .page { grid-template-columns: 14rem minmax(0,1fr); } #toc { display:none; } }
-@media (max-width: 750px) { .page { display:block; padding:0 1rem; } #sidebar { position:static; max-height:none; } #search-input { width:10rem; } }
+@media (max-width: 750px) { .page { display:block; padding:0 1rem; } #sidebar { position:static; max-height:none; display:none; } #sidebar.open { display:block; }
+  #sidebar-toggle { display:inline-block; } .navbar { gap:.8rem; } #search-input { width:10rem; } #search-results { width:90vw; } }
 """
 
 SEARCH_JS = r"""
 (function () {
+  // the search: MiniSearch (prefix and typo-forgiving matching) over one record per section; both load on first use,
+  // by script tags (a fetch of JSON is refused under file://)
   const input = document.getElementById('search-input'), box = document.getElementById('search-results');
   if (!input || !box) return;
+  const root = window.SITE_ROOT || '';
+  let engine = null, loading = null;
+  const script = src => new Promise((ok, fail) => {
+    const s = document.createElement('script'); s.src = root + src; s.onload = ok; s.onerror = () => fail(new Error('cannot load ' + src));
+    document.head.appendChild(s);
+  });
+  function load() {
+    loading = loading || Promise.all([script('site_libs/minisearch.js'), script('search_index.js')]).then(() => {
+      engine = new MiniSearch({fields: ['title', 'section', 'text'], storeFields: ['href', 'title', 'section', 'text'],
+        searchOptions: {boost: {section: 4, title: 2}, prefix: true, fuzzy: 0.2}});
+      engine.addAll(window.SEARCH_INDEX.map((r, id) => Object.assign({id}, r)));
+    });
+    return loading;
+  }
   const esc = s => s.replace(/[&<>"]/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c]));
   const mark = (s, terms) => terms.reduce((acc, t) => acc.replace(new RegExp('(' + t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + ')', 'gi'), '\u0001$1\u0002'), esc(s))
                                   .replace(/\u0001/g, '<mark>').replace(/\u0002/g, '</mark>');
-  function search(q) {
-    const terms = q.toLowerCase().split(/\s+/).filter(Boolean);
-    if (!terms.length) return [];
-    const hits = [];
-    for (const r of (window.SEARCH_INDEX || [])) {
-      const head = (r.title + ' ' + r.section).toLowerCase(), text = r.text.toLowerCase();
-      if (!terms.every(t => head.includes(t) || text.includes(t))) continue;
-      let score = 0;
-      for (const t of terms) score += (r.section.toLowerCase() === t ? 20 : 0) + (head.includes(t) ? 5 : 0) + (text.includes(t) ? 1 : 0);
-      hits.push([score, r]);
-    }
-    return hits.sort((a, b) => b[0] - a[0]).slice(0, 20).map(h => h[1]);
-  }
   function snippet(text, terms) {
-    const i = Math.max(0, text.toLowerCase().indexOf(terms[0] || '') - 60);
+    const low = text.toLowerCase(), at = Math.min(...terms.map(t => low.indexOf(t)).filter(i => i >= 0), text.length);
+    const i = at === text.length ? 0 : Math.max(0, at - 60);
     return (i > 0 ? '…' : '') + text.slice(i, i + 180) + '…';
   }
-  function show() {
-    const q = input.value.trim(), terms = q.toLowerCase().split(/\s+/).filter(Boolean);
+  function search(q) {  // every word (or a near miss of it) first; any of them when that finds nothing
+    const hits = engine.search(q, {combineWith: 'AND'});
+    return (hits.length ? hits : engine.search(q, {combineWith: 'OR'})).slice(0, 20);
+  }
+  async function show() {
+    const q = input.value.trim();
     if (!q) { box.hidden = true; return; }
+    await load();
+    if (input.value.trim() !== q) return;
     const hits = search(q);
-    box.innerHTML = hits.length ? hits.map((r, i) =>
-      `<a href="${window.SITE_ROOT}${r.href}"${i ? '' : ' class="selected"'}><div class="r-title">${mark(r.title + (r.section ? ' › ' + r.section : ''), terms)}</div>` +
-      `<div class="r-text">${mark(snippet(r.text, terms), terms)}</div></a>`).join('')
-      : `<div class="empty">No results for “${esc(q)}”</div>`;
+    box.innerHTML = hits.length ? hits.map((r, i) => {
+      const terms = r.terms.concat(q.toLowerCase().split(/\s+/)).filter(Boolean);
+      return `<a href="${root}${r.href}"${i ? '' : ' class="selected"'}><div class="r-title">${mark(r.title + (r.section ? ' › ' + r.section : ''), terms)}</div>` +
+             `<div class="r-text">${mark(snippet(r.text, terms), terms)}</div></a>`;
+    }).join('') : `<div class="empty">No results for “${esc(q)}”</div>`;
     box.hidden = false;
   }
+  input.addEventListener('focus', load, {once: true});
   input.addEventListener('input', show);
   input.addEventListener('keydown', e => {
     if (e.key === 'Enter') { const a = box.querySelector('a.selected') || box.querySelector('a'); if (a) location.href = a.href; }
@@ -558,6 +648,44 @@ SEARCH_JS = r"""
 })();
 """
 
+SITE_JS = r"""
+(function () {
+  // copy buttons on code cells
+  const copy = (text, done) => {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).then(done, () => legacy(text, done));
+    legacy(text, done);
+  };
+  const legacy = (text, done) => {
+    const t = document.createElement('textarea'); t.value = text; document.body.appendChild(t); t.select();
+    document.execCommand('copy'); t.remove(); done();
+  };
+  document.querySelectorAll('div.highlight > pre').forEach(pre => {
+    const b = document.createElement('button');
+    b.type = 'button'; b.className = 'copy-button'; b.textContent = 'Copy'; b.setAttribute('aria-label', 'Copy the code');
+    b.addEventListener('click', () => copy(pre.innerText, () => { b.textContent = 'Copied'; setTimeout(() => b.textContent = 'Copy', 1500); }));
+    pre.parentNode.appendChild(b);
+  });
+  // the sidebar folds away on a phone behind the ☰ button
+  const toggle = document.getElementById('sidebar-toggle'), side = document.getElementById('sidebar');
+  if (toggle && side) toggle.addEventListener('click', () => toggle.setAttribute('aria-expanded', side.classList.toggle('open')));
+  // "On this page": the section being read is highlighted
+  const pairs = [...document.querySelectorAll('#toc a[href^="#"]')]
+    .map(a => [a, document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)))]).filter(p => p[1]);
+  let queued = false;
+  function spy() {
+    queued = false;
+    const line = parseFloat(getComputedStyle(document.documentElement).getPropertyValue('--nav-h')) * 16 + 24 || 80;
+    let current = null;
+    for (const [a, h] of pairs) if (h.getBoundingClientRect().top <= line) current = a;
+    if (!current && pairs.length) current = pairs[0][0];
+    pairs.forEach(([a]) => a.classList.toggle('active', a === current));
+  }
+  document.addEventListener('scroll', () => { if (!queued) { queued = true; requestAnimationFrame(spy); } }, {passive: true});
+  spy();
+})();
+"""
+
+
 # %% ../nbs/30_docs.ipynb #3ed0991c
 def mathjax_dir() -> Path:
     "MathJax 2 as the `jupyter-server-mathjax` package ships it (installed by `make install`): math renders offline."
@@ -565,11 +693,16 @@ def mathjax_dir() -> Path:
     except ImportError: raise ValueError("the docs need the jupyter-server-mathjax package for offline math: run `make install`") from None
     return Path(jupyter_server_mathjax.__file__).parent / 'static'
 
+def vendored() -> Path:
+    "`tools/site_libs/` beside this tool: MiniSearch from npm (`npm pack minisearch`), with its licence."
+    return (Path(__file__).parent if '__file__' in globals() else project_root() / 'tools') / 'site_libs'
+
 def write_assets(out:Path):
-    "The site's stylesheet, search script and MathJax (from its package: no CDN)."
+    "The site's stylesheet and scripts, MiniSearch and MathJax (from its package): nothing from a CDN."
     libs = out / 'site_libs'; libs.mkdir(parents=True, exist_ok=True)
     (libs / 'site.css').write_text(SITE_CSS + _pygments_css())
-    (libs / 'search.js').write_text(SEARCH_JS)
+    (libs / 'search.js').write_text(SEARCH_JS); (libs / 'site.js').write_text(SITE_JS)
+    shutil.copytree(vendored(), libs, dirs_exist_ok=True)
     shutil.copytree(mathjax_dir(), libs / 'mathjax', dirs_exist_ok=True)
 
 def _pygments_css() -> str:
@@ -584,7 +717,7 @@ def build_docs(root=None, # project root (default: found from the working direct
                workers:int|None=None, # notebooks run at once, one thread each (default: `DOCS_WORKERS` or the CPU count)
                cache:str='_proc/executed', # executed notebooks, named by the hash of what they depend on
               ) -> list[Path]:
-    "Build the site: one page per notebook (`03_activations.ipynb` -> `activations.html`), sidebar, search, prev/next, API docs."
+    "Build the site: one page per notebook (`03_activations.ipynb` -> `activations.html`), sidebar by topic, search, prev/next, API docs."
     from nbconvert import HTMLExporter
     from traitlets.config import Config
     root = project_root(root); nbs = root / 'nbs'; out = root / dest
@@ -593,30 +726,33 @@ def build_docs(root=None, # project root (default: found from the working direct
     if only is not None and len(chosen) != len(set(only)):
         raise ValueError(f"only={only!r}: not all found in nbs/ (have {[str(p.relative_to(nbs)) for p in found]})")
     runs = executed_notebooks(root, chosen, cache=cache, workers=workers) if execute else {p: p for p in chosen}
-    pages = [(page_path(p, nbs).as_posix(), md_title(nbformat.read(p, as_version=4))[0] or p.stem) for p in found]
+    hrefs = {p: page_path(p, nbs).as_posix() for p in found}
+    pages = order_pages([(hrefs[p], md_title(nbformat.read(p, as_version=4))[0] or p.stem) for p in found])
+    pos = {href: i for i, (href, _) in enumerate(pages)}
     if out.exists(): shutil.rmtree(out)
     write_assets(out)
     lookup, rendered, index, written = SiteLookup(), {}, [], []
     exporter = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True,
                             config=Config(ExtractOutputPreprocessor={'enabled': True}))
-    for i, p in enumerate(found):
+    for p in found:
         if p not in runs: continue
-        href = pages[i][0]; lookup.rel = '../' * href.count('/')
+        href = hrefs[p]; lookup.rel = '../' * href.count('/')
         nb = nbformat.read(runs[p], as_version=4)
         title, desc = md_title(nb)
-        body, figs = render_body(page_cells(nb, root, lookup), exporter, files=Path(href).stem + '_files')
+        cells = page_cells(nb, root, lookup)
+        body, figs = render_body(cells, exporter, files=Path(href).stem + '_files')
         body, heads = anchor_headings(body)
         for name, data in figs.items():
             f = (out / href).parent / name; f.parent.mkdir(parents=True, exist_ok=True); f.write_bytes(data)
-        rendered[href] = (i, title or p.stem, desc, body, heads)
+        rendered[href] = (title or p.stem, desc, body, heads, has_math(cells))
         if '&lt;Figure size' in body: print(f"  {href}: a figure shows as text (`<Figure size ...>`)", file=sys.stderr)
-    bodies = fix_anchors({href: r[3] for href, r in rendered.items()})
-    for href, (i, title, desc, _, heads) in rendered.items():
+    bodies = fix_anchors({href: r[2] for href, r in rendered.items()})
+    for href, (title, desc, _, heads, math) in rendered.items():
         body, rel = bodies[href], '../' * href.count('/')
         page = PAGE.format(title=html.escape(title), site='activ_bench', desc_attr=html.escape(desc, quote=True),
-                           desc=f'<p class="description">{inline_md(desc)}</p>' if desc else '', rel=rel,
+                           desc=f'<p class="description">{inline_md(desc)}</p>' if desc else '', rel=rel, math=MATHJAX.format(rel=rel) if math else '',
                            sidebar=sidebar_html(pages, href, rel), toc=toc_html(heads), body=body,
-                           prevnext=prevnext_html(pages, i, rel))
+                           prevnext=prevnext_html(pages, pos[href], rel))
         dst = out / href; dst.parent.mkdir(parents=True, exist_ok=True); dst.write_text(page)
         index += search_entries(href, title, body, heads); written.append(dst)
     (out / 'search_index.js').write_text('window.SEARCH_INDEX = ' + json.dumps(index) + ';\n')
