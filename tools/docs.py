@@ -221,7 +221,11 @@ def ipc_kernel():
     "A kernel manager whose kernel talks over Unix sockets in a private temporary folder (over TCP, ipykernel warns that nothing is encrypted)."
     import tempfile
     from jupyter_client.manager import KernelManager
-    with tempfile.TemporaryDirectory(prefix='kernel-') as d: yield KernelManager(kernel_name='python3', transport='ipc', ip=f'{d}/ipc')
+    with tempfile.TemporaryDirectory(prefix='kernel-') as d:
+        km = KernelManager(kernel_name='python3', transport='ipc', ip=f'{d}/ipc')
+        try: yield km
+        finally:
+            if km.has_kernel: km.shutdown_kernel()  # nbclient leaves a kernel it was given running
 
 def execute_nb(path, dest, flags:set, timeout:int=900) -> str:
     "Run the prepared notebook `path` in its folder, one thread, inline figures; save it to `dest`."
