@@ -5,6 +5,7 @@ every internal link must be relative and lead to a file of the site and an ancho
 a well-formed URL, and no script may fail or resource be missing."""
 import http.server, json, os, re, shutil, subprocess, sys, threading, time, urllib.request
 from functools import partial
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 import pytest
@@ -146,7 +147,7 @@ def check_site(site:Path, base:str, found:dict):
             if re.match(r'[a-z]+:', raw):
                 if not re.fullmatch(r'(https?://[\w-]+(\.[\w-]+)+(:\d+)?(/\S*)?|mailto:\S+@\S+)', raw): bad.append(f'{page}: malformed URL {raw!r}')
                 continue
-            if raw.startswith('/'): bad.append(f'{page}: {raw!r} is not relative'); continue
+            if raw.startswith('/'): bad.append(f'{page}: {raw!r} is not relative'); href = base + raw.lstrip('/')  # its anchor still checked
             if not href.startswith(base): bad.append(f'{page}: {raw!r} leaves the site ({href})'); continue
             u = urlsplit(href[len(base):])
             target = unquote(u.path)
@@ -171,18 +172,40 @@ def test_site_served(site, browser, server):
     check_site(site, server, survey(browser, site, server))
 
 
+def search_results(browser, url:str) -> str:
+    "The search box's results once they show (the index and MiniSearch load on first use)."
+    browser.goto(url)
+    return browser.eval("""new Promise(r => { const t0 = Date.now(), box = document.getElementById('search-results');
+      (function poll() { if (!box.hidden || Date.now() - t0 > 15000) r(box.innerHTML); else setTimeout(poll, 100); })(); })""")
+
+
 def test_index_page(site, browser, from_disk):
     html = from_disk['index.html']['html']
     side = re.search(r'<nav id="sidebar".*?</nav>', html, re.S).group(0)
     for page in ('index.html', 'activations.html', 'models.html'): assert f'href="{page}"' in side, page
     assert re.search(r'href="experiments/\w+\.html"', side), "experiment pages missing from the sidebar"
+    groups = re.findall(r'<li class="sidebar-section"><span>([^<]+)</span>', side)
+    assert groups == ['Activations', 'Models and training', 'Running grids', 'Reports', 'Experiments', 'Internals'], groups
     assert '<h1 class="title">activ_bench</h1>' in html
     second = re.findall(r'<li><a href="([^"]+)"', side)[1]
     assert f'class="nav-next" href="{second}"' in html, "the next page is not the sidebar's second"
-    # the search box, filled from ?q=, lists the API entry
-    browser.goto((site / 'index.html').as_uri() + '?q=GeneralRelu')
-    results = browser.eval("new Promise(r => setTimeout(() => r(document.getElementById('search-results').innerHTML), 500))")
-    assert 'activations.html#generalrelu' in results, results[:500]
+    # no math here: no MathJax; the search index and MiniSearch are not loaded until the search box is used
+    assert 'MathJax' not in (site / 'index.html').read_text()
+    browser.goto((site / 'index.html').as_uri())
+    assert browser.eval("[typeof window.SEARCH_INDEX, typeof window.MiniSearch]") == ['undefined', 'undefined']
+    # the search box, filled from ?q=, lists the API entry, also when the name is mistyped
+    for q in ('GeneralRelu', 'GeneralRleu'):
+        results = search_results(browser, (site / 'index.html').as_uri() + f'?q={q}')
+        assert 'activations.html#generalrelu' in results, (q, results[:500])
+    # on a phone the sidebar is folded away behind its button
+    browser.call('Emulation.setDeviceMetricsOverride', width=390, height=800, deviceScaleFactor=1, mobile=True)
+    try:
+        browser.goto((site / 'activations.html').as_uri())
+        shown = "getComputedStyle(document.getElementById('sidebar')).display !== 'none'"
+        assert browser.eval(shown) is False
+        browser.eval("document.getElementById('sidebar-toggle').click()")
+        assert browser.eval(shown) is True
+    finally: browser.call('Emulation.clearDeviceMetricsOverride')
 
 
 def test_activations_page(site, from_disk):
@@ -196,9 +219,23 @@ def test_activations_page(site, from_disk):
     assert re.search(r'GeneralRelu \(leak:float', text) and 'Details' in text and 'Default' in text, text[:800]
     # figures (plot_acts), drawn rather than `<Figure size ...>`
     assert from_disk['activations.html']['imgs'] and '&lt;Figure size' not in html
+    # each card links to its source; "On this page" names each heading once; code has copy buttons
+    assert re.search(r'<a class="source-link" href="https://github.com/activ-bench/activ_bench/blob/main/activ_bench/activations.py#L\d+">', box_html(dom, 'generalrelu'))
+    toc = re.findall(r'<li class="toc-h\d"><a href="#[^"]+"[^>]*>([^<]+)</a>', re.search(r'<nav id="toc".*?</nav>', dom, re.S).group(0))
+    assert toc and len(toc) == len(set(toc)), [t for t in toc if toc.count(t) > 1]
+    assert dom.count('class="copy-button"') >= 5
     # formulas typeset by the bundled MathJax, none left as raw TeX
     assert dom.count('class="MathJax"') >= 3 and 'Math Processing Error' not in dom
     assert 'site_libs/mathjax/MathJax.js' in html and not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', html), "a CDN"
     # no warnings, no machine paths
     assert 'output_stderr' not in html and 'Warning:' not in html
     for path in (str(ROOT), str(Path.home()) + '/', '/tmp/'): assert path not in html, path
+
+
+def box_html(dom:str, anchor:str) -> str: return re.search(rf'<div class="show-doc">(?:(?!<div class="show-doc">).)*?id="{anchor}".*?</table>', dom, re.S).group(0)
+
+
+def test_signatures(from_disk):
+    "A default that is a class shows as its name (`typ=str`), not its repr in a syntax-error box."
+    text = unescape(re.sub(r'<[^>]+>', '', box_html(from_disk['cli.html']['html'], 'split_arg')))
+    assert 'typ=str' in text and '<class' not in text and 'class="err"' not in box_html(from_disk['cli.html']['html'], 'split_arg'), text[:500]
