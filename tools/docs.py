@@ -422,7 +422,7 @@ PAGE = """<!doctype html>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} – {site}</title>
 <meta name="description" content="{desc_attr}">
-<link rel="stylesheet" href="{rel}site_libs/site.css">
+<link rel="stylesheet" href="{rel}site_libs/site.css"><link rel="icon" href="data:,">
 {math}<script>window.SITE_ROOT = "{rel}";</script>
 <script src="{rel}site_libs/site.js" defer></script>
 <script src="{rel}site_libs/search.js" defer></script>
