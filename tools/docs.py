@@ -654,7 +654,7 @@ SEARCH_JS = r"""
 
 SITE_JS = r"""
 (function () {
-  // copy buttons on code cells
+  // copy buttons on code cells (not on the API cards' signatures)
   const copy = (text, done) => {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text).then(done, () => legacy(text, done));
     legacy(text, done);
@@ -664,6 +664,7 @@ SITE_JS = r"""
     document.execCommand('copy'); t.remove(); done();
   };
   document.querySelectorAll('div.highlight > pre').forEach(pre => {
+    if (pre.closest('.show-doc')) return;
     const b = document.createElement('button');
     b.type = 'button'; b.className = 'copy-button'; b.textContent = 'Copy'; b.setAttribute('aria-label', 'Copy the code');
     b.addEventListener('click', () => copy(pre.innerText, () => { b.textContent = 'Copied'; setTimeout(() => b.textContent = 'Copy', 1500); }));
