@@ -239,3 +239,11 @@ def test_signatures(from_disk):
     "A default that is a class shows as its name (`typ=str`), not its repr in a syntax-error box."
     text = unescape(re.sub(r'<[^>]+>', '', box_html(from_disk['cli.html']['html'], 'split_arg')))
     assert 'typ=str' in text and '<class' not in text and 'class="err"' not in box_html(from_disk['cli.html']['html'], 'split_arg'), text[:500]
+
+
+def test_builder_outside_the_package():
+    "The site builder is a development tool (`tools.docs`): the installed package has no docs module and does not import it."
+    code = ("import pathlib, sys, activ_bench, activ_bench.data; "
+            "print(not (pathlib.Path(activ_bench.__file__).parent / 'docs.py').exists(), 'tools.docs' in sys.modules, callable(activ_bench.data.project_root))")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.stdout.split() == ['True', 'False', 'True'], out.stdout + out.stderr[-2000:]
