@@ -45,16 +45,19 @@ run: install data
 	$(BIN)/activ-bench run --preset $(PRESET) --store $(RUN_DIR)/activ_bench.db
 	$(BIN)/activ-bench report --store $(RUN_DIR)/activ_bench.db --out $(RUN_DIR)
 
+# the package from the notebooks' `#| export` cells; the docs builder (a development tool, not in the package) from
+# nbs/30_docs.ipynb's `#| tool` cells to tools/docs.py
 export: install
 	$(BIN)/nbdev-export
+	$(BIN)/python -m tools.docs export
 
-# the package must be exactly what the notebooks export
+# the package, tools/docs.py and README.md must be exactly what the notebooks give
 check-sync: export
-	$(BIN)/python -m activ_bench.docs readme
-	@if [ -n "$$(git status --porcelain -- activ_bench README.md)" ]; then \
-	  echo "nbdev-export or the README build changed files: notebooks and package/README disagree"; \
-	  git status --porcelain -- activ_bench README.md; git --no-pager diff --stat -- activ_bench README.md; exit 1; \
-	else echo "activ_bench/ and README.md are in sync with nbs/"; fi
+	$(BIN)/python -m tools.docs readme
+	@if [ -n "$$(git status --porcelain -- activ_bench tools README.md)" ]; then \
+	  echo "the exports or the README build changed files: notebooks and package/tools/README disagree"; \
+	  git status --porcelain -- activ_bench tools README.md; git --no-pager diff --stat -- activ_bench tools README.md; exit 1; \
+	else echo "activ_bench/, tools/ and README.md are in sync with nbs/"; fi
 
 # two notebooks at once, one torch thread each (two threads each on two cores is many times slower)
 nbtest: install data
@@ -68,11 +71,11 @@ test: check-sync nbtest pytest
 clean-nbs: install
 	$(BIN)/nbdev-clean
 
-# the docs site in _docs/ (see nbs/30_docs.ipynb): only notebooks whose sources changed run again (cache in
-# _proc/executed/), DOCS_WORKERS at once with one thread each; kernels get inline figures, not MPLBACKEND=Agg
+# the docs site in _docs/ (`python -m tools.docs html`, see nbs/30_docs.ipynb): only notebooks whose sources changed run
+# again (cache in _proc/executed/), DOCS_WORKERS at once with one thread each; kernels get inline figures, not MPLBACKEND=Agg
 DOCS_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 docs: install
-	DOCS_WORKERS=$(DOCS_WORKERS) $(BIN)/python -m activ_bench.docs html
+	DOCS_WORKERS=$(DOCS_WORKERS) $(BIN)/python -m tools.docs html
 
 # training throughput vs ReLU in fresh processes, one after another (one process's ratios are one draw); ~35 s each
 BENCH_PROCESSES ?= 5

@@ -28,7 +28,7 @@ from .checks import check_pos_int
 # %% auto #0
 __all__ = ['DATASETS', 'LEADERBOARD_SIZES', 'DEFAULT_SIZES', 'MIN_SIZE', 'IMAGENETTE_CLASSES', 'IMAGEWOOF_CLASSES',
            'FMNIST_CLASSES', 'FMNIST_STATS', 'DATA_ENV', 'DATA_DIRNAME', 'VALID_RESIZES', 'FMNIST_FILES', 'FMNIST_DIR',
-           'FMNIST_URL', 'check_dataset', 'check_size', 'data_dir', 'download_data', 'imagenette_url',
+           'FMNIST_URL', 'check_dataset', 'check_size', 'project_root', 'data_dir', 'download_data', 'imagenette_url',
            'check_image_folder', 'CorruptImageError', 'open_image', 'verify_data', 'balanced_subsample',
            'imagenette_block', 'imagenette_dls', 'download_fmnist', 'fmnist_path', 'read_idx', 'load_fmnist',
            'TensorImageDataset', 'TensorBatchDL', 'GrayBatchTfm', 'fmnist_dls', 'get_dls', 'make_imagenette_like']
@@ -68,10 +68,18 @@ def check_size(size:int, # image side in pixels
 DATA_ENV = 'ACTIV_BENCH_DATA' # environment variable: the folder data sets are downloaded to and unpacked in
 DATA_DIRNAME = 'data' # its default name, at the project root
 
+def project_root(start:Path|str|None=None) -> Path: # a folder inside the checkout (None: the one this package is imported from, else the working directory)
+    "The activ_bench source checkout: the nearest folder at or above `start` holding pyproject.toml and nbs/"
+    here = Path(__file__).resolve().parent if '__file__' in globals() else Path.cwd()
+    for s in ([Path(start)] if start else [here, Path.cwd()]):
+        for d in [s.resolve(), *s.resolve().parents]:
+            if (d/'pyproject.toml').is_file() and (d/'nbs').is_dir(): return d
+    raise ValueError(f"no activ_bench checkout (pyproject.toml and nbs/) at or above {str(start or Path.cwd())!r}: run inside the project")
+
 def _checkout_root() -> Path|None:
-    "The source checkout this package is imported from (an editable install), if any"
-    root = Path(__file__).resolve().parent.parent if '__file__' in globals() else Path.cwd()
-    return root if (root/'pyproject.toml').is_file() and (root/'nbs').is_dir() else None
+    "The source checkout this package is imported from (an editable install) or run in, if any"
+    try: return project_root()
+    except ValueError: return None
 
 def data_dir(path:Path|str|None=None) -> Path: # an explicit folder (None: `ACTIV_BENCH_DATA`, else the default)
     "The absolute folder where data sets are downloaded and unpacked"
