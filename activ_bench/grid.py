@@ -6,9 +6,8 @@ Docs: `_docs/grid.html` (built by `make docs`)"""
 
 # %% auto #0
 __all__ = ['LEADERBOARD_RECIPE', 'FMNIST_QUICK', 'PRESETS', 'DEFAULT_PRESET', 'RUNOFF_ACTS', 'MXRESNET_RECIPE',
-           'FIRST_RUNOFF_RECIPE', 'FLAT_COS_VS_ONE_CYCLE', 'THREAD_PRESETS', 'FRELU_STAGES', 'LABEL_KEYS',
-           'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_OMIT_DEFAULTS', 'get_preset', 'load_grid_file', 'build_grid',
-           'make_config', 'train_fn_name', 'config_key', 'act_entries', 'expand_grid']
+           'FIRST_RUNOFF_RECIPE', 'FLAT_COS_VS_ONE_CYCLE', 'THREAD_PRESETS', 'FRELU_STAGES', 'LABEL_KEYS', 'get_preset',
+           'load_grid_file', 'build_grid', 'make_config', 'act_entries', 'expand_grid']
 
 # %% ../nbs/20_grid.ipynb #6407bff4
 import json, hashlib, itertools, dataclasses, copy, re
@@ -167,32 +166,7 @@ def make_config(d:dict, # one run's settings
     return dataclasses.asdict(cfg)
 
 # %% ../nbs/20_grid.ipynb #6327ae39
-KEY_IGNORES = ('workers', 'data_path') # config fields that do not change a run's result
-DEFAULT_TRAIN_FN = 'activ_bench.train:train' # the training function, as 'module:function'
-KEY_OMIT_DEFAULTS = {'act_overrides': {}, 'sa': None, 'sym': False, 'act_stages': 'all', 'act_convs': 'all',
-                     'telemetry': 0, 'act_ema': None, 'act_freeze_pct': None, 'compile': False} # fields added after stores existed: left out of the key at these values, so old runs keep their keys
-
-def _json_default(o):
-    if hasattr(o, 'item'): return o.item() # numpy / torch scalars
-    if isinstance(o, Path): return str(o)
-    raise TypeError(f"cannot store {type(o).__name__} {o!r} as JSON")
-
-def _dumps(o, **kw): return None if o is None else json.dumps(o, default=_json_default, **kw)
-
-def train_fn_name(train_fn:str|Callable|None) -> str:
-    "'module:function' naming `train_fn` (a spec string, or the function itself)."
-    if train_fn is None: return DEFAULT_TRAIN_FN
-    if callable(train_fn): return f"{train_fn.__module__}:{train_fn.__qualname__}"
-    return str(train_fn)
-
-def config_key(cfg:dict, # a full run config
-               train_fn:str|Callable|None=None, # the training function (None: `DEFAULT_TRAIN_FN`)
-              ) -> str:
-    "A stable hash of a run's configuration and training function (seed included, `KEY_IGNORES` left out)."
-    d = {k: v for k, v in cfg.items() if k not in KEY_IGNORES and not (k in KEY_OMIT_DEFAULTS and v == KEY_OMIT_DEFAULTS[k])}
-    name = train_fn_name(train_fn)
-    if name != DEFAULT_TRAIN_FN: d['train_fn'] = name # the default leaves keys as they were before it counted
-    return hashlib.sha256(_dumps(d, sort_keys=True, separators=(',', ':')).encode()).hexdigest()[:20]
+from .config import KEY_IGNORES, DEFAULT_TRAIN_FN, KEY_FIELDS, _dumps, train_fn_name, key_fields, config_key # `13a_config`
 
 # %% ../nbs/20_grid.ipynb #56ce3c85
 def _as_list(v): return list(v) if isinstance(v, (list, tuple)) else [v]
