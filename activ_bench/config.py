@@ -13,11 +13,11 @@ from typing import Callable
 from .checks import check_choice, check_fraction, check_int, check_pos_int, check_positive, check_range
 
 # %% auto #0
-__all__ = ['STATUSES', 'PENDING', 'RUNNING', 'DONE', 'DIVERGED', 'FAILED', 'FINISHED', 'RESULT_STATUSES', 'DATASETS', 'MIN_SIZE',
-           'MODEL_FAMILIES', 'ARCH_DEPTHS', 'ARCHS', 'OPT_NAMES', 'SCHEDULES', 'PRECISIONS', 'INITS', 'INIT_NAMES',
-           'POOLS', 'ACT_PLACES', 'STAGES', 'CONV_KS', 'ACT_PLACE_PRESETS', 'ACT_CONVS', 'KEY_IGNORES',
-           'DEFAULT_TRAIN_FN', 'KEY_FIELDS', 'check_instrument_options', 'TrainConfig', 'field_defaults',
-           'train_fn_name', 'key_fields', 'config_key', 'run_label']
+__all__ = ['STATUSES', 'PENDING', 'RUNNING', 'DONE', 'DIVERGED', 'FAILED', 'FINISHED', 'RESULT_STATUSES', 'DATASETS',
+           'TRAIN_IMAGES', 'MIN_SIZE', 'MODEL_FAMILIES', 'ARCH_DEPTHS', 'ARCHS', 'OPT_NAMES', 'SCHEDULES', 'PRECISIONS',
+           'INITS', 'INIT_NAMES', 'POOLS', 'ACT_PLACES', 'STAGES', 'CONV_KS', 'ACT_PLACE_PRESETS', 'ACT_CONVS',
+           'CHOICES', 'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_FIELDS', 'check_instrument_options', 'TrainConfig',
+           'field_defaults', 'train_fn_name', 'key_fields', 'config_key', 'run_label']
 
 # %% ../nbs/13a_config.ipynb #71887603
 STATUSES = ('pending', 'running', 'done', 'diverged', 'failed')
@@ -27,6 +27,7 @@ RESULT_STATUSES = (*FINISHED, FAILED) # what a training can end with
 
 # %% ../nbs/13a_config.ipynb #4facaf46
 DATASETS = ('imagenette', 'imagewoof', 'fmnist')
+TRAIN_IMAGES = dict(imagenette=9469, imagewoof=9025, fmnist=60_000) # training images of each data set (imagenette2 / imagewoof2)
 MIN_SIZE = 16 # smallest image side a run accepts: XResNet downsamples 32x, and tinier images train at chance
 MODEL_FAMILIES = ('xresnet', 'mxresnet', 'res2netplus') # the builders of `activ_bench.models`, each at every depth
 ARCH_DEPTHS = (18, 34, 50, 101)
@@ -43,6 +44,8 @@ CONV_KS = (1, 3)
 ACT_PLACE_PRESETS = {'all': dict(act_places=ACT_PLACES),  # named `act_places` settings -> `build_model` arguments
                      'no_stem': dict(act_places=tuple(p for p in ACT_PLACES if p != 'stem'), stem_act='relu')}
 ACT_CONVS = {'all': CONV_KS, '1x1': (1,), '3x3': (3,)} # `act_convs` -> kernel sizes of the in-branch convs followed by `act`
+CHOICES = dict(dataset=DATASETS, arch=ARCHS, opt=OPT_NAMES, sched=SCHEDULES, precision=PRECISIONS, init=INIT_NAMES, pool=POOLS,
+               act_convs=tuple(ACT_CONVS)) # the fields that take one of a list of names
 
 # %% ../nbs/13a_config.ipynb #ecd71f1b
 def _stages_kwargs(stages:str) -> dict:
@@ -129,8 +132,7 @@ class TrainConfig:
     def validate(self):
         "Check every field; raise `ValueError` naming the bad value and what is allowed. Returns `self`."
         def check(n, fn, *args, **kwargs): setattr(self, n, fn(f'TrainConfig.{n}', getattr(self, n), *args, **kwargs))
-        for n, allowed in dict(dataset=DATASETS, arch=ARCHS, opt=OPT_NAMES, sched=SCHEDULES, precision=PRECISIONS,
-                               init=INIT_NAMES, pool=POOLS, act_convs=ACT_CONVS).items(): check(n, check_choice, allowed)
+        for n, allowed in CHOICES.items(): check(n, check_choice, allowed)
         _places_kwargs(self.act_places); _stages_kwargs(self.act_stages)
         if not isinstance(self.compile, bool): raise ValueError(f"TrainConfig.compile={self.compile!r} must be True or False")
         for n in ('epochs', 'bs'): check(n, check_pos_int)
@@ -142,6 +144,10 @@ class TrainConfig:
         for n in ('mixup', 'cutmix', 'wd'): check(n, check_range, 0)
         if self.mixup and self.cutmix: raise ValueError("TrainConfig: mixup and cutmix are exclusive; set one of them to 0")
         if self.max_items is not None: check('max_items', check_pos_int)
+        n_train = min(TRAIN_IMAGES[self.dataset], self.max_items or TRAIN_IMAGES[self.dataset])
+        if self.data_path is None and self.bs > n_train: # a folder of one's own may hold more
+            raise ValueError(f"TrainConfig.bs={self.bs} is larger than the {n_train} training images of {self.dataset}"
+                             f"{' (max_items)' if n_train == self.max_items else ''}; a run drops the last partial batch, so it would train on nothing")
         if self.workers is not None: check('workers', check_int, 0, what='DataLoader worker processes')
         check('sa', check_choice, (None, True, False)); check('sym', check_choice, (True, False))
         names = {f.name for f in fields(self)} - {'act', 'act_kwargs', 'seed', 'act_overrides'}

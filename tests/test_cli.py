@@ -44,7 +44,7 @@ def test_run_report_list_end_to_end(tmp_path):
 
 def test_bad_values_exit_2_naming_the_choices(tmp_path):
     r = activ_bench('run', '--preset', 'imagenet-5', '--train-fn', FAKE, '--store', tmp_path/'s.db')
-    assert r.returncode == 2 and "unknown preset 'imagenet-5'; choose one of: imagenette-5" in r.stderr, r.stderr
+    assert r.returncode == 2 and "unknown preset 'imagenet-5' (did you mean 'imagenette-5'?); choose one of: imagenette-5" in r.stderr, r.stderr
     r = activ_bench('run', '--act', 'relu,mush', '--train-fn', FAKE, '--store', tmp_path/'s.db')
     assert r.returncode == 2 and "unknown activation 'mush'" in r.stderr and 'choose one of: relu' in r.stderr, r.stderr
     r = activ_bench('run', '--backend', 'slurm', '--train-fn', FAKE, '--store', tmp_path/'s.db')
