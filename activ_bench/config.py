@@ -91,15 +91,15 @@ def check_instrument_options(telemetry=0, # sample every N training batches (0: 
 @dataclass
 class TrainConfig:
     "One training run."
-    dataset: str = 'fmnist'          # 'imagenette', 'imagewoof' or 'fmnist'
+    dataset: str = 'fmnist'          # data set
     size: int = 128                  # image size in pixels
     epochs: int = 5                  # training epochs
     act: str = 'relu'                # registry name of the activation
     act_kwargs: dict = field(default_factory=dict) # the activation's parameters, e.g. {threshold: -.25}
     arch: str = 'xresnet50'          # model architecture
-    act_places: str = 'all'          # where the activation replaces ReLU: `ACT_PLACE_PRESETS` or a comma list of `ACT_PLACES`
-    init: str = 'relu'               # conv init: 'relu' (fastai's), 'act' (activation-aware) or 'torch'
-    pool: str = 'max'                # stem pooling: 'max', 'avg', 'maxblur' or 'lip' (the Mish thread's Res2NetPlus record)
+    act_places: str = 'all'          # where the activation replaces ReLU: all, no_stem, or a comma list of stem, block, post
+    init: str = 'relu'               # conv init: relu (fastai's), act (activation-aware) or torch (PyTorch's)
+    pool: str = 'max'                # stem pooling (lip: the Mish thread's Res2NetPlus record)
     opt: str = 'ranger'              # optimizer
     lr: float = 4e-3                 # peak learning rate
     mom: float = .95                 # momentum (Adam's beta1)
@@ -113,7 +113,7 @@ class TrainConfig:
     label_smoothing: bool = True     # LabelSmoothingCrossEntropy, as the leaderboard script
     mixup: float = 0.                # MixUp alpha (0: off)
     cutmix: float = 0.               # CutMix alpha (0: off)
-    precision: str = 'auto'          # 'auto': bf16 on a GPU that supports it, else fp16 on a GPU, fp32 on the CPU
+    precision: str = 'auto'          # auto: bf16 on a GPU that supports it, else fp16 on a GPU, fp32 on the CPU
     channels_last: bool = True       # train in channels-last (NHWC) memory format, on the CPU and a GPU
     workers: int | None = None       # DataLoader worker processes (None: fastai's default)
     max_items: int | None = None     # subsample each split (smoke runs)
@@ -122,10 +122,10 @@ class TrainConfig:
     act_overrides: dict = field(default_factory=dict) # {field: the grid's value} for fields set for this activation only (the report pairs these runs with the grid's baseline)
     sa: bool | None = None           # SimpleSelfAttention in the first stage (None: the arch's default, on for mxresnet)
     sym: bool = False                # symmetric self-attention (with `sa`)
-    act_stages: str = 'all'          # residual stages whose activations are `act`: 'all' or e.g. '2,3,4' (FReLU article)
-    act_convs: str = 'all'           # in-branch convs followed by `act`: 'all', '1x1' or '3x3' (FReLU article)
+    act_stages: str = 'all'          # residual stages whose activations are `act`: all, or a comma list such as 2,3,4 (FReLU article)
+    act_convs: str = 'all'           # in-branch convs followed by the activation (FReLU article)
     compile: bool = False            # torch.compile the whole model (inductor; the activations hand it their formulas)
-    telemetry: int = 0               # activation telemetry every N training batches (0: off), see `activ_bench.telemetry`
+    telemetry: int = 0               # activation telemetry every N training batches (0: off)
     act_ema: float | None = None     # EMA decay of the activation parameters; evaluation uses the average (None: off)
     act_freeze_pct: float | None = None # freeze the activation parameters after this share of training (None: off)
 
