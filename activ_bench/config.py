@@ -16,8 +16,9 @@ from .checks import check_choice, check_fraction, check_int, check_pos_int, chec
 __all__ = ['STATUSES', 'PENDING', 'RUNNING', 'DONE', 'DIVERGED', 'FAILED', 'FINISHED', 'RESULT_STATUSES', 'DATASETS',
            'TRAIN_IMAGES', 'MIN_SIZE', 'MODEL_FAMILIES', 'ARCH_DEPTHS', 'ARCHS', 'OPT_NAMES', 'SCHEDULES', 'PRECISIONS',
            'INITS', 'INIT_NAMES', 'POOLS', 'ACT_PLACES', 'STAGES', 'CONV_KS', 'ACT_PLACE_PRESETS', 'ACT_CONVS',
-           'CHOICES', 'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_FIELDS', 'check_instrument_options', 'TrainConfig',
-           'field_defaults', 'train_fn_name', 'key_fields', 'config_key', 'run_label']
+           'CHOICES', 'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_FIELDS', 'KNOWN_WARNINGS', 'KNOWN_LOG_LINES',
+           'check_instrument_options', 'TrainConfig', 'field_defaults', 'train_fn_name', 'key_fields', 'config_key',
+           'run_label', 'quiet_known_noise']
 
 # %% ../nbs/13a_config.ipynb #71887603
 STATUSES = ('pending', 'running', 'done', 'diverged', 'failed')
@@ -215,3 +216,20 @@ def run_label(cfg:dict) -> str:
     kw, over = cfg.get('act_kwargs') or {}, cfg.get('act_overrides') or {}
     return (cfg['act'] + (f"({', '.join(f'{k}={v}' for k, v in sorted(kw.items()))})" if kw else '')
             + (f" [{', '.join(f'{k}={cfg.get(k)}' for k in sorted(over))}]" if over else ''))
+
+# %% ../nbs/13a_config.ipynb #967d5421
+KNOWN_WARNINGS = (r'`torch\.jit\.script` is deprecated',) # FutureWarnings of PyTorch, raised by fastai's import
+KNOWN_LOG_LINES = {'torch.utils.cpp_extension': 'No CUDA runtime is found'} # logger -> the start of a message it need not show
+
+def _drop_known(logger_name, start):
+    def keep(record): return not str(record.msg).startswith(start)
+    keep.activ_bench_known = start # recognised when installed twice
+    return keep
+
+def quiet_known_noise():
+    "Filter the libraries' known, harmless warnings and log lines (`KNOWN_WARNINGS`, `KNOWN_LOG_LINES`); nothing else."
+    import warnings, logging
+    for msg in KNOWN_WARNINGS: warnings.filterwarnings('ignore', message=msg, category=FutureWarning)
+    for name, start in KNOWN_LOG_LINES.items():
+        log = logging.getLogger(name)
+        if not any(getattr(f, 'activ_bench_known', None) == start for f in log.filters): log.addFilter(_drop_known(name, start))
