@@ -23,11 +23,12 @@ from .data import get_dls
 from .config import (TrainConfig, ARCHS, OPT_NAMES, INIT_NAMES, PRECISIONS, ACT_PLACES, ACT_PLACE_PRESETS, ACT_CONVS,
                                 _places_kwargs, _stages_kwargs, DONE, DIVERGED) # the torch-free layer (`13a_config`); re-exported here
 from .telemetry import instrument_callbacks, collect_telemetry
+from .progress import report_progress
 from .checkpoint import checkpoint_callback
 
 # %% auto #0
-__all__ = ['build_model', 'DivergenceCallback', 'ClampLearnedReluCallback', 'EpochStatsCallback', 'resolve_precision',
-           'device_name', 'make_learner', 'train']
+__all__ = ['build_model', 'DivergenceCallback', 'ClampLearnedReluCallback', 'EpochStatsCallback', 'ReportProgressCallback',
+           'resolve_precision', 'device_name', 'make_learner', 'train']
 
 # %% ../nbs/13_train.ipynb #122549ba
 def build_model(arch:str, # one of `ARCHS`, e.g. 'xresnet50'
@@ -91,6 +92,19 @@ class EpochStatsCallback(Callback):
 def _f(v):
     try: return float(v)
     except (TypeError, ValueError): return None
+
+# %% ../nbs/13_train.ipynb #f0b78e34
+class ReportProgressCallback(Callback):
+    "Report the epoch, the batch and the last epoch's accuracy with `report_progress`."
+    order = 91 # after EpochStatsCallback has the epoch's accuracy
+    def __init__(self, every:float=.5): self.every, self.t = every, 0.
+    def after_batch(self):
+        if not self.training or time.monotonic() - self.t < self.every: return
+        self.t = time.monotonic()
+        report_progress(epoch=self.epoch, n_epochs=self.n_epoch, batch=self.iter + 1, n_batches=self.n_iter)
+    def after_epoch(self):
+        hist = getattr(getattr(self.learn, 'epoch_stats', None), 'history', None) or [{}]
+        report_progress(epoch=self.epoch + 1, n_epochs=self.n_epoch, batch=0, n_batches=len(self.dls.train), accuracy=hist[-1].get('accuracy'))
 
 # %% ../nbs/13_train.ipynb #5ed99f90
 def resolve_precision(precision:str, device:torch.device) -> str:
@@ -165,6 +179,7 @@ def train(cfg:TrainConfig|dict, # the run
     dev = learn.dls.device or torch.device('cpu')
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     if quiet: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
+    learn.add_cb(ReportProgressCallback()) # for the runner's display
     div, stats = learn.divergence, learn.epoch_stats  # fastai names callbacks by class, minus "Callback"
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*sampler.*|.*pin_memory.*')
