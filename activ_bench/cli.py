@@ -8,12 +8,12 @@ Docs: `_docs/cli.html` (built by `make docs`)"""
 __all__ = ['FLAG_RENAMES', 'FLAG_OWN', 'FLAG_EXCLUDED', 'TYPE_METAVARS', 'STEM_CHANNELS', 'RUN_GROUPS', 'RUN_METAVARS',
            'LIST_WIDTH', 'COMMANDS', 'SUMMARIES', 'RUN_EXAMPLES', 'KERNEL_TENSORS', 'split_arg', 'seeds_arg',
            'did_you_mean', 'config_flags', 'check_act', 'min_train_bytes', 'check_grid', 'run', 'grid_modules',
-           'list_runs', 'report', 'list_cmd', 'plan', 'usage', 'run_parser', 'main', 'kernels']
+           'list_runs', 'report', 'list_cmd', 'plan', 'usage', 'run_parser', 'command_parser', 'main', 'kernels']
 
 # %% ../nbs/29_cli.ipynb #c1d945b6
 import sys, os, sqlite3, difflib, argparse, dataclasses, inspect, json, math, textwrap
 from pathlib import Path
-from fastcore.script import call_parse, parse_cli, CliError
+from fastcore.script import call_parse, CliError
 from .config import (TrainConfig, CHOICES, FINISHED, FAILED, PENDING, RUNNING, DONE, DIVERGED, DEFAULT_TRAIN_FN,
                                 config_key, run_label)
 from .store import DEFAULT_STORE, open_store
@@ -382,7 +382,6 @@ def _help_formatter(prog): return argparse.RawDescriptionHelpFormatter(prog, max
 def run_parser() -> argparse.ArgumentParser:
     "`run`'s flags in three groups (grid, training: one per `TrainConfig` field, runner), with examples; imports no torch."
     from fastcore.docments import docments
-    from activ_bench.executors import BACKENDS
     docs, sig = docments(run), inspect.signature(run).parameters
     p = _Parser(prog='activ-bench run', usage='activ-bench run [options]   (grid, training and runner options below)', description=run.__doc__, epilog=RUN_EXAMPLES, formatter_class=_help_formatter, allow_abbrev=False)
     groups = {'grid': p.add_argument_group('grid', 'what to run: a preset, then a YAML file over it, then these flags over both'),
@@ -394,13 +393,27 @@ def run_parser() -> argparse.ArgumentParser:
             flag, dflt, doc = '--' + n.replace('_', '-'), sig[n].default, docs[n].replace('%', '%%').replace('`', '')
             if sig[n].annotation in (bool, 'bool'): groups[g].add_argument(flag, dest=n, action='store_true', help=doc)
             else:
-                choices = BACKENDS if n == 'backend' else None # checked by `run`, with "did you mean"
-                groups[g].add_argument(flag, dest=n, default=dflt, metavar=RUN_METAVARS.get(n),
+                groups[g].add_argument(flag, dest=n, default=dflt, metavar=RUN_METAVARS.get(n), # values checked by `run`
                                        type=int if sig[n].annotation in (int, 'int') else str,
-                                       help=doc + (f": {', '.join(choices)}" if choices else '') + ('' if dflt is None else f" (default {dflt})"))
+                                       help=doc + ('' if dflt is None else f" (default {dflt})"))
         if g == 'grid':
             for name, (flag, _, help, metavar) in config_flags().items():
                 groups['training'].add_argument(flag, dest='field.' + _flag_name(name), metavar=metavar, default=None, help=help.replace('%', '%%'))
+    return p
+
+def command_parser(func, # a subcommand: its parameters are the flags, their docments comments the help
+                   prog:str) -> argparse.ArgumentParser:
+    "The argparse parser of a subcommand other than `run`: one flag per parameter, its type as metavar, one default."
+    from fastcore.docments import docments
+    docs, sig = docments(func), inspect.signature(func).parameters
+    p = _Parser(prog=prog, description=(func.__doc__ or '').strip(), formatter_class=_help_formatter, allow_abbrev=False)
+    for n, prm in sig.items():
+        flag, dflt, ann = '--' + n.replace('_', '-'), prm.default, prm.annotation
+        doc = (docs.get(n) or n).replace('%', '%%').replace('`', '')
+        if ann in (bool, 'bool'): p.add_argument(flag, dest=n, action='store_true', help=doc); continue
+        typ = {int: int, 'int': int, float: float, 'float': float}.get(ann, str)
+        p.add_argument(flag, dest=n, default=dflt, type=typ, metavar=TYPE_METAVARS.get(typ.__name__, 'TEXT'),
+                       help=doc + ('' if dflt is None or '(default' in doc else f" (default {dflt})"))
     return p
 
 def _parse_run(argv:list) -> dict:
@@ -432,9 +445,7 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
     debug = bool(os.environ.get('ACTIV_BENCH_DEBUG'))
     try:
         if func is run: func(**_parse_run(rest))
-        else:
-            pargs, kwargs, _ = parse_cli(func)
-            func(*pargs, **kwargs)
+        else: func(**vars(command_parser(func, f'activ-bench {cmd}').parse_args(rest)))
     except SystemExit as e: return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except (ValueError, OverflowError, ImportError) as e:
         if debug: raise
