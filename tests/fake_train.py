@@ -7,6 +7,7 @@ Fields prefixed `fake_` steer it: per-activation divergence, exceptions or a har
 import os, random, signal, time
 from dataclasses import field, make_dataclass
 from activ_bench.config import TrainConfig as RealTrainConfig, DONE, DIVERGED  # torch-free: no torch in the run processes
+from activ_bench.progress import report_progress
 
 
 SMALL = dict(size=28, epochs=2, arch='xresnet18', lr=1e-2, precision='fp32', channels_last=False)  # defaults for fast tests
@@ -49,6 +50,7 @@ def train(cfg: TrainConfig) -> dict:
         hist = [dict(epoch=e, train_loss=1. / (e + 1), valid_loss=1.1 / (e + 1), accuracy=final - .03 * (cfg.epochs - 1 - e), time=.01)
                 for e in range(cfg.epochs)]
         res = dict(status=DONE, history=hist, accuracy=final, diverged_epoch=None)
+        for h in hist: report_progress(epoch=h['epoch'] + 1, n_epochs=cfg.epochs, batch=0, n_batches=1, accuracy=h['accuracy'])  # as train's callback
     if cfg.fake_accuracy is not None and res['status'] == DONE: res['accuracy'] = cfg.fake_accuracy
     res.update(images_per_sec=1000. + rng.random(), peak_mem_mb=None, wall_time=time.time() - t0, device='cpu', n_params=1234)
     _log(cfg, 'end')

@@ -109,3 +109,12 @@ def test_run_help_is_quick_and_imports_no_torch():
 def test_list_fits_100_columns():
     r = activ_bench('list')
     assert r.returncode == 0 and max(map(len, r.stdout.splitlines())) <= 100, max(r.stdout.splitlines(), key=len)
+
+
+def test_progress_lines_and_summary(tmp_path):
+    "Without --quiet: a line per finished run and the summary on stderr (no status line when it is not a terminal), no warnings."
+    r = activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', tmp_path/'s.db')
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert [l.split(':')[0] for l in lines[:2]] == ['[1/2] relu seed 0', '[2/2] mish seed 0'], r.stderr
+    assert lines[2].startswith('trained 2 of 2 runs in ') and '2 done; mean accuracy relu ' in lines[2] and len(lines) == 3, r.stderr
