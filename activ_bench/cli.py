@@ -37,9 +37,9 @@ def seeds_arg(v:str|None):
 # %% ../nbs/29_cli.ipynb #ac84080a
 def _check_data(grid:dict):
     "Fail before training when `data_path` is not the data set's folder (rather than N failed runs)."
-    from activ_bench.data import check_image_folder, fmnist_path
     path = grid.get('data_path')
     if not path: return
+    from activ_bench.data import check_image_folder, fmnist_path # torch and fastai: only with a folder to check
     dss = grid.get('dataset'); dss = dss if isinstance(dss, (list, tuple)) else [dss]
     for p in (path if isinstance(path, (list, tuple)) else [path]):
         for d in dss:
