@@ -229,8 +229,11 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
     if dry_run: return list_runs(grid, store, train_fn, baseline, check, retry_failed)
     check_grid(grid, train_fn, baseline)
     from activ_bench.runner import run_grid
-    res = run_grid(grid, store, train_fn, workers=workers, backend=backend, retry_failed=retry_failed, baseline=baseline,
-                   progress=not quiet, ray_address=ray_address, keep_checkpoints=keep_checkpoints)
+    try: res = run_grid(grid, store, train_fn, workers=workers, backend=backend, retry_failed=retry_failed, baseline=baseline,
+                        progress=not quiet, ray_address=ray_address, keep_checkpoints=keep_checkpoints)
+    except (OSError, sqlite3.Error) as e: # a full disk, a store that cannot be written: say what is kept only if there is a store
+        kept = "; finished results already in the store are kept" if Path(store).is_file() else ''
+        raise CliError(f"{e}{kept}") from None
     done = ', '.join(f"{res[s]} {s}" for s in (*FINISHED, FAILED, PENDING, RUNNING) if res[s])
     print(f"grid {grid.get('name')!r}: {res['total']} runs: {done}; trained {res['ran']} now. Store: {store}")
     if res['failed']:
@@ -288,6 +291,12 @@ def list_runs(grid:dict, store:str=DEFAULT_STORE, train_fn:str=DEFAULT_TRAIN_FN,
     return out
 
 # %% ../nbs/29_cli.ipynb #38b0d5bb
+def _check_out_dir(path:str, flag:str):
+    "Create folder `path` now, or fail with one line: before the work, not after it"
+    if Path(path).exists() and not Path(path).is_dir(): raise ValueError(f"{flag} {path!r} is a file; it must be a folder (created if missing)")
+    try: Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise ValueError(f"{flag} {path!r}: cannot create this folder ({e.strerror or e})") from None
+
 @call_parse
 def report(store:str=DEFAULT_STORE, # SQLite results store (only read: it may live where you cannot write)
            out:str='runs', # folder for report.md, report.html and the plots (the committed results/ only when named)
@@ -297,7 +306,7 @@ def report(store:str=DEFAULT_STORE, # SQLite results store (only read: it may li
           ):
     "Write the Markdown/HTML report of every run in the store."
     if n_boot < 1: raise ValueError(f"n_boot must be >= 1, got {n_boot}")
-    if Path(out).exists() and not Path(out).is_dir(): raise ValueError(f"out {out!r} is a file; it must be a folder (created if missing)")
+    _check_out_dir(out, '--out')
     from activ_bench.report import write_report # scipy and matplotlib: only loaded when needed
     path = write_report(store, out, baseline, n_boot=n_boot, seed=seed)
     print(f"wrote {path} and {path.with_suffix('.html')}")
@@ -451,9 +460,9 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
         if debug: raise
         return _error(cmd, e, 2)
     except CliError as e: return _error(cmd, e, 1)
-    except (OSError, sqlite3.Error) as e: # a full disk, a store that cannot be written
+    except (OSError, sqlite3.Error) as e: # a disk or a file that cannot be written or read
         if debug: raise
-        return _error(cmd, f"{e}; finished results already in the store are kept", 1)
+        return _error(cmd, e, 1)
     except KeyboardInterrupt:
         print(f"activ-bench {cmd}: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
@@ -483,6 +492,7 @@ def kernels(acts:str='all', # comma list of pointwise activations, or 'all'
     except ValueError: raise ValueError(f"--shape {shape!r} must be comma-separated ints, e.g. 32,64,32,32") from None
     need, avail = 8 * KERNEL_TENSORS * numel, _memory_bytes()
     if avail and need > avail: raise ValueError(f"--shape {shape}: {numel:,} elements need about {need / 2**30:,.0f} GiB (float64), more than this machine's {avail / 2**30:,.0f} GiB")
+    if out: _check_out_dir(str(Path(out).parent), '--out (its folder)')
     from activ_bench.kernels import run_kernels
     print(run_kernels(acts, dtypes, shape, rounds, reps, threads, device, out, command=' '.join(['activ-bench kernels', *sys.argv[1:]])))
 
