@@ -228,6 +228,7 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
     _check_data(grid)
     if dry_run: return list_runs(grid, store, train_fn, baseline, check, retry_failed)
     check_grid(grid, train_fn, baseline)
+    _check_out_dir(str(Path(store).parent), '--store (its folder)')
     from activ_bench.runner import run_grid
     try: res = run_grid(grid, store, train_fn, workers=workers, backend=backend, retry_failed=retry_failed, baseline=baseline,
                         progress=not quiet, ray_address=ray_address, keep_checkpoints=keep_checkpoints)
