@@ -10,9 +10,8 @@ __all__ = ['LEADERBOARD_RECIPE', 'FMNIST_QUICK', 'PRESETS', 'DEFAULT_PRESET', 'R
            'load_grid_file', 'build_grid', 'make_config', 'act_entries', 'expand_grid']
 
 # %% ../nbs/20_grid.ipynb #6407bff4
-import json, hashlib, itertools, dataclasses, copy, re, difflib
+import itertools, dataclasses, copy, re, difflib
 from pathlib import Path
-from typing import Callable
 import yaml
 
 # %% ../nbs/20_grid.ipynb #04cb4a2c

@@ -16,7 +16,7 @@ from fastai.callback.channelslast import ChannelsLast
 from fastai.losses import LabelSmoothingCrossEntropyFlat, CrossEntropyLossFlat
 from fastai.torch_core import default_device, find_bs
 from .checks import check_choice
-from .activations import act_spec, act_factory, LearnedRelu
+from .activations import act_factory, LearnedRelu
 from .models import ARCH_TABLE
 from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS
 from .data import get_dls
