@@ -6,7 +6,7 @@ Docs: `_docs/checks.html` (built by `make docs`)"""
 
 # %% ../nbs/00_checks.ipynb #8fa4b6bb
 from __future__ import annotations
-import math, numbers
+import difflib, math, numbers
 
 # %% auto #0
 __all__ = ['check_choice', 'check_range', 'check_fraction', 'check_finite', 'check_positive', 'check_int', 'check_pos_int']
@@ -35,7 +35,9 @@ def check_choice(name:str, # parameter name, used in the message
         except Exception: return False
     choices = list(choices)
     if not any(same(c) for c in choices):
-        raise ValueError(f"{_where(owner)}{name}={value!r} is not allowed; choose one of {choices}")
+        close = difflib.get_close_matches(value, [c for c in choices if isinstance(c, str)], n=1) if isinstance(value, str) else []
+        hint = f" (did you mean {close[0]!r}?)" if close else ''
+        raise ValueError(f"{_where(owner)}{name}={value!r} is not allowed; choose one of {choices}{hint}")
     return value
 
 # %% ../nbs/00_checks.ipynb #b6cd34d5

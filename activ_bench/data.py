@@ -26,18 +26,17 @@ from fastcore.xtras import num_cpus
 from .checks import check_pos_int
 
 # %% auto #0
-__all__ = ['DATASETS', 'LEADERBOARD_SIZES', 'DEFAULT_SIZES', 'MIN_SIZE', 'IMAGENETTE_CLASSES', 'IMAGEWOOF_CLASSES',
-           'FMNIST_CLASSES', 'FMNIST_STATS', 'DATA_ENV', 'DATA_DIRNAME', 'VALID_RESIZES', 'FMNIST_FILES', 'FMNIST_DIR',
-           'FMNIST_URL', 'check_dataset', 'check_size', 'project_root', 'data_dir', 'download_data', 'imagenette_url',
-           'check_image_folder', 'CorruptImageError', 'open_image', 'verify_data', 'balanced_subsample',
-           'imagenette_block', 'imagenette_dls', 'download_fmnist', 'fmnist_path', 'read_idx', 'load_fmnist',
-           'TensorImageDataset', 'TensorBatchDL', 'GrayBatchTfm', 'fmnist_dls', 'get_dls', 'make_imagenette_like']
+__all__ = ['LEADERBOARD_SIZES', 'DEFAULT_SIZES', 'IMAGENETTE_CLASSES', 'IMAGEWOOF_CLASSES', 'FMNIST_CLASSES', 'FMNIST_STATS',
+           'DATA_ENV', 'DATA_DIRNAME', 'VALID_RESIZES', 'FMNIST_FILES', 'FMNIST_DIR', 'FMNIST_URL', 'check_dataset',
+           'check_size', 'project_root', 'data_dir', 'download_data', 'imagenette_url', 'check_image_folder',
+           'CorruptImageError', 'open_image', 'verify_data', 'balanced_subsample', 'imagenette_block', 'imagenette_dls',
+           'download_fmnist', 'fmnist_path', 'read_idx', 'load_fmnist', 'TensorImageDataset', 'TensorBatchDL',
+           'GrayBatchTfm', 'fmnist_dls', 'get_dls', 'make_imagenette_like']
 
 # %% ../nbs/12_data.ipynb #6f39bc8e
-DATASETS = ('imagenette', 'imagewoof', 'fmnist')
+from .config import DATASETS, MIN_SIZE # `13a_config`
 LEADERBOARD_SIZES = (128, 192, 256)
 DEFAULT_SIZES = dict(imagenette=128, imagewoof=128, fmnist=32)
-MIN_SIZE = 16 # smallest image side a run accepts: XResNet downsamples 32x, and tinier images train at chance
 
 IMAGENETTE_CLASSES = {'n01440764': 'tench', 'n02102040': 'English springer', 'n02979186': 'cassette player',
     'n03000684': 'chain saw', 'n03028079': 'church', 'n03394916': 'French horn', 'n03417042': 'garbage truck',

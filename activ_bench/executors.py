@@ -17,6 +17,8 @@ from typing import Callable
 from .grid import DEFAULT_TRAIN_FN
 from .store import DONE, FAILED, RESULT_STATUSES
 from .provenance import run_provenance
+from .progress import progress_sink
+
 
 # %% ../nbs/23_executors.ipynb #b71e517f
 BACKENDS = ('local', 'inline', 'ray')
@@ -115,8 +117,10 @@ def _child_main(conn, train_fn, config, gpu=None, threads=None, config_cls=None,
     "Entry point of a run's child process: train, send the result back, exit."
     os.setpgrp() # its own process group: it and its DataLoader workers are stopped together
     signal.signal(signal.SIGINT, signal.SIG_IGN) # Ctrl-C is the runner's to handle: it kills its children
+    progress_sink(lambda info: conn.send(('progress', info))) # `report_progress` messages go to the runner's display
     try: res = execute_run(train_fn, config, gpu, threads, config_cls, checkpoint, runner)
     except BaseException: res = {'status': FAILED, 'error': traceback.format_exc()}
+    progress_sink(None)
     try: conn.send(res)
     except Exception as e: conn.send({'status': FAILED, 'error': f"the result could not be sent back: {e!r}"})
     conn.close()
@@ -163,7 +167,7 @@ class LocalExecutor:
         if method == 'forkserver': self.ctx.set_forkserver_preload(['activ_bench.executors', train_fn.split(':')[0]])
         # the child runs the installed module's entry point, so that this works from a notebook too
         self.target = importlib.import_module('activ_bench.executors')._child_main
-        self.free, self.jobs = list(range(workers)), {}
+        self.free, self.jobs, self.on_progress = list(range(workers)), {}, None # on_progress(key, info): a run's progress message
 
     @property
     def capacity(self): return len(self.free)
@@ -184,11 +188,17 @@ class LocalExecutor:
         for k, (p, recv, _) in self.jobs.items(): handles[recv] = handles[p.sentinel] = k
         out = []
         for k in dict.fromkeys(handles[h] for h in mp_wait(list(handles), timeout)):
-            p, recv, slot = self.jobs.pop(k)
-            res = None
-            if recv.poll():
-                try: res = recv.recv()
-                except (EOFError, OSError): res = None
+            p, recv, slot = self.jobs[k]
+            res, closed = None, False
+            try:
+                while res is None and recv.poll():
+                    msg = recv.recv()
+                    if isinstance(msg, tuple) and msg[:1] == ('progress',): # the run is still training
+                        if self.on_progress is not None: self.on_progress(k, msg[1])
+                    else: res = msg
+            except (EOFError, OSError): closed = True
+            if res is None and not closed and p.exitcode is None: continue # only progress: still running
+            del self.jobs[k]
             p.join(timeout=60)
             if p.is_alive(): p.kill(); p.join()
             if res is None: res = {'status': 'failed', 'error': _died_message(p.exitcode)}
@@ -207,7 +217,7 @@ class LocalExecutor:
 # %% ../nbs/23_executors.ipynb #c23948e1
 class InlineExecutor:
     "Runs trainings one at a time in this process."
-    def __init__(self, train_fn, config_cls=None): self.train_fn, self.config_cls, self.job = train_fn, config_cls, None
+    def __init__(self, train_fn, config_cls=None): self.train_fn, self.config_cls, self.job, self.on_progress = train_fn, config_cls, None, None
     @property
     def capacity(self): return 0 if self.job else 1
     @property
@@ -216,8 +226,9 @@ class InlineExecutor:
     def wait(self, timeout=None):
         if not self.job: return []
         key, config, ckpt = self.job
+        old = progress_sink(None if self.on_progress is None else lambda info: self.on_progress(key, info))
         try: return [(key, execute_run(self.train_fn, config, config_cls=self.config_cls, checkpoint=ckpt))]
-        finally: self.job = None
+        finally: self.job = None; progress_sink(old)
     def shutdown(self): self.job = None
 
 # %% ../nbs/23_executors.ipynb #9a977a8e
@@ -244,7 +255,7 @@ class RayExecutor:
         self.max_in_flight = max_in_flight or max(1, slots)
         run = importlib.import_module('activ_bench.executors').execute_run
         self.remote = ray.remote(num_gpus=self.gpus, num_cpus=cpus_per_run, max_calls=1)(run)
-        self.train_fn, self.jobs = train_fn, {}
+        self.train_fn, self.jobs, self.on_progress = train_fn, {}, None # a Ray task's progress is not relayed
 
     @property
     def capacity(self): return self.max_in_flight - len(self.jobs)

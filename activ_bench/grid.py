@@ -8,13 +8,11 @@ Docs: `_docs/grid.html` (built by `make docs`)"""
 __all__ = ['LEADERBOARD_RECIPE', 'FMNIST_QUICK', 'PRESETS', 'DEFAULT_PRESET', 'RUNOFF_ACTS', 'MXRESNET_RECIPE', 'MXRESNET_LR_20',
            'FIRST_RUNOFF_RECIPE', 'COURSE_CNN_RECIPE', 'FLAT_COS_VS_ONE_CYCLE', 'MIX_80', 'LISHT_TELEMETRY',
            'LEARNED_RELU_VARIANTS', 'THREAD_PRESETS', 'FRELU_STAGES', 'FRELU_ARTICLE', 'FRELU_ABLATIONS', 'LABEL_KEYS',
-           'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_OMIT_DEFAULTS', 'get_preset', 'load_grid_file', 'build_grid',
-           'make_config', 'train_fn_name', 'config_key', 'act_entries', 'expand_grid']
+           'get_preset', 'load_grid_file', 'build_grid', 'make_config', 'act_entries', 'expand_grid']
 
 # %% ../nbs/20_grid.ipynb #6407bff4
-import json, hashlib, itertools, dataclasses, copy, re
+import itertools, dataclasses, copy, re, difflib
 from pathlib import Path
-from typing import Callable
 import yaml
 
 # %% ../nbs/20_grid.ipynb #04cb4a2c
@@ -39,7 +37,9 @@ DEFAULT_PRESET = 'fmnist-quick'
 # %% ../nbs/20_grid.ipynb #0b7d28f3
 def get_preset(name:str) -> dict:
     "A copy of the grid of preset `name`."
-    if name not in PRESETS: raise ValueError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+    if name not in PRESETS:
+        close = difflib.get_close_matches(str(name), list(PRESETS), n=1)
+        raise ValueError(f"unknown preset {name!r}{f' (did you mean {close[0]!r}?)' if close else ''}; choose one of: {', '.join(PRESETS)}")
     return copy.deepcopy(PRESETS[name]) | {'name': name}
 
 # %% ../nbs/20_grid.ipynb #2b397af0
@@ -184,6 +184,7 @@ def build_grid(preset:str|None=None, # preset to start from (a `preset:` key in 
 # %% ../nbs/20_grid.ipynb #68bc7943
 def make_config(d:dict, # one run's settings
                 config_cls=None, # the `TrainConfig` dataclass; None keeps `d` as it is
+                imports:bool=True, # False: a user's activation ('module:Class') is named, not imported, so not checked
                ) -> dict:
     "The full configuration of one run: `d` completed with `config_cls`'s defaults (and checked by its `validate`), as a plain dict."
     if config_cls is None: return copy.deepcopy(d)
@@ -198,39 +199,16 @@ def make_config(d:dict, # one run's settings
         if (isinstance(dflt, float) or 'float' in typ) and isinstance(v, int) and not isinstance(v, bool): d[k] = float(v)
     try: cfg = config_cls(**d)
     except TypeError as e: raise ValueError(f"invalid config {d}: {e}") from e
+    user_act = not imports and ':' in str(getattr(cfg, 'act', ''))
+    if user_act: act, cfg.act = cfg.act, 'relu' # checked with everything else, but for the activation
     if callable(getattr(cfg, 'validate', None)): cfg.validate() # a bad value fails the grid now, not each run later
+    if user_act: cfg.act = act
     for k, v in d.items():
         if isinstance(v, int) and not -2**63 <= v < 2**63: raise ValueError(f"{k}={v} is too large; it must be below 2**63")
     return dataclasses.asdict(cfg)
 
 # %% ../nbs/20_grid.ipynb #6327ae39
-KEY_IGNORES = ('workers', 'data_path') # config fields that do not change a run's result
-DEFAULT_TRAIN_FN = 'activ_bench.train:train' # the training function, as 'module:function'
-KEY_OMIT_DEFAULTS = {'act_overrides': {}, 'sa': None, 'sym': False, 'act_stages': 'all', 'act_convs': 'all',
-                     'telemetry': 0, 'act_ema': None, 'act_freeze_pct': None, 'compile': False,
-                     'act_ema_train': False} # fields added after stores existed: left out of the key at these values, so old runs keep their keys
-
-def _json_default(o):
-    if hasattr(o, 'item'): return o.item() # numpy / torch scalars
-    if isinstance(o, Path): return str(o)
-    raise TypeError(f"cannot store {type(o).__name__} {o!r} as JSON")
-
-def _dumps(o, **kw): return None if o is None else json.dumps(o, default=_json_default, **kw)
-
-def train_fn_name(train_fn:str|Callable|None) -> str:
-    "'module:function' naming `train_fn` (a spec string, or the function itself)."
-    if train_fn is None: return DEFAULT_TRAIN_FN
-    if callable(train_fn): return f"{train_fn.__module__}:{train_fn.__qualname__}"
-    return str(train_fn)
-
-def config_key(cfg:dict, # a full run config
-               train_fn:str|Callable|None=None, # the training function (None: `DEFAULT_TRAIN_FN`)
-              ) -> str:
-    "A stable hash of a run's configuration and training function (seed included, `KEY_IGNORES` left out)."
-    d = {k: v for k, v in cfg.items() if k not in KEY_IGNORES and not (k in KEY_OMIT_DEFAULTS and v == KEY_OMIT_DEFAULTS[k])}
-    name = train_fn_name(train_fn)
-    if name != DEFAULT_TRAIN_FN: d['train_fn'] = name # the default leaves keys as they were before it counted
-    return hashlib.sha256(_dumps(d, sort_keys=True, separators=(',', ':')).encode()).hexdigest()[:20]
+from .config import KEY_IGNORES, DEFAULT_TRAIN_FN, KEY_FIELDS, _dumps, train_fn_name, key_fields, config_key # `13a_config`
 
 # %% ../nbs/20_grid.ipynb #56ce3c85
 def _as_list(v): return list(v) if isinstance(v, (list, tuple)) else [v]
@@ -252,16 +230,28 @@ def _combos(d:dict) -> list:
         if not v: raise ValueError(f"act entry axis {k!r} is an empty list")
     return [{**d, **dict(zip(axes, c))} for c in itertools.product(*axes.values())]
 
+def _user_entries(it, act_kwargs, config_fields) -> list:
+    "`act_entries` of a user's activation that is not imported: its keys are split by the config's fields"
+    if isinstance(it, str): return [(it, dict(act_kwargs or {}), {})]
+    params, train = dict(it.get('params') or {}), dict(it.get('train') or {})
+    for k, o in it.items():
+        if k not in ('name', 'params', 'train'): (train if k in config_fields or k == 'lr_mult' else params)[k] = o
+    return [(it['name'], p, t) for p in _combos(_coerce_dict(params)) for t in _combos(train)]
+
 def act_entries(v, # the grid's `act`: 'all', a name, an entry dict, or a list of them
                 act_kwargs:dict|None=None, # parameters for entries given by name only
                 config_fields=(), # names of the `TrainConfig` fields an entry may override
-                baseline:str|None='relu') -> list: # activation added first, with no parameters or overrides
+                baseline:str|None='relu', # activation added first, with no parameters or overrides
+                imports:bool=True) -> list: # False: a user's activation ('module:Class') is named, not imported or checked
     "[(canonical name, activation kwargs, training overrides)], every list in an entry expanded"
     from activ_bench.activations import list_acts, act_spec, get_act
     items = list_acts() if v in ('all', ['all']) else _as_list(v)
     if not items: raise ValueError("act must name at least one activation (or 'all')")
     out = []
     for it in items:
+        if not imports and ':' in str(it.get('name') if isinstance(it, dict) else it):
+            out += [o for o in _user_entries(it, act_kwargs, config_fields) if o not in out]
+            continue
         if isinstance(it, str): name, params, train = it, dict(act_kwargs or {}), {}
         elif isinstance(it, dict) and isinstance(it.get('name'), str):
             name, params, train = it['name'], dict(it.get('params') or {}), dict(it.get('train') or {})
@@ -281,7 +271,9 @@ def act_entries(v, # the grid's `act`: 'all', a name, an entry dict, or a list o
         bad = [k for k in train if config_fields and k not in config_fields and k != 'lr_mult' or k in ('act', 'act_kwargs', 'seed', 'act_overrides')]
         if bad: raise ValueError(f"act entry {spec.name!r}: {', '.join(map(repr, bad))} cannot be set per activation")
         for p in _combos(_coerce_dict(params)):
-            get_act(spec.name, nf=8, **p) # its constructor checks the values: a bad one fails the grid, not each run
+            try: get_act(spec.name, nf=8, **p) # its constructor checks the values: a bad one fails the grid, not each run
+            except ValueError: raise
+            except Exception as e: raise ValueError(f"activation {spec.name!r}: building it raised {type(e).__name__}: {e}") from None
             for t in _combos(train): # numbers in text are read in `_apply_overrides`, where the field's type is known
                 if (spec.name, p, t) not in out: out.append((spec.name, p, t))
     if baseline and not any(n == act_spec(baseline).name and not p and not t for n, p, t in out): out.insert(0, (act_spec(baseline).name, {}, {}))
@@ -307,6 +299,7 @@ def _apply_overrides(d:dict, train:dict, config_cls=None) -> dict:
 def expand_grid(grid:dict, # see above: act, seeds, variants, and `TrainConfig` fields (lists are axes)
                 config_cls=None, # `TrainConfig`, to complete and check each config
                 baseline:str|None='relu', # activation added to every grid (None: add nothing)
+                imports:bool=True, # False: users' activations ('module:Class') are named, not imported or checked
                ) -> list: # one full config dict per run
     "Every run of `grid`: each variant in turn, then seed-major."
     g = {k: v for k, v in grid.items() if k not in LABEL_KEYS}
@@ -316,11 +309,11 @@ def expand_grid(grid:dict, # see above: act, seeds, variants, and `TrainConfig` 
             raise ValueError(f"variants must be a non-empty list of mappings (each merged over the grid), got {variants!r}")
         out = {}
         for v in variants:
-            for c in expand_grid(g | v, config_cls, baseline): out.setdefault(config_key(c), c)
+            for c in expand_grid(g | v, config_cls, baseline, imports): out.setdefault(config_key(c), c)
         return list(out.values())
     if 'act' not in g: raise ValueError("a grid needs an 'act' entry: a name, a list of names, or 'all'")
     names = [f.name for f in dataclasses.fields(config_cls)] if config_cls else ()
-    acts = act_entries(g.pop('act'), g.pop('act_kwargs', None), names, baseline)
+    acts = act_entries(g.pop('act'), g.pop('act_kwargs', None), names, baseline, imports)
     seeds = _grid_seeds(g.pop('seeds', g.pop('seed', 1)))
     axes = {k: v for k, v in g.items() if isinstance(v, (list, tuple))}
     for k, v in axes.items():
@@ -331,5 +324,5 @@ def expand_grid(grid:dict, # see above: act, seeds, variants, and `TrainConfig` 
         for combo in itertools.product(*axes.values()):
             for name, kw, train in acts:
                 d = {**fixed, **dict(zip(axes, combo)), 'act': name, 'act_kwargs': kw, 'seed': seed}
-                configs.append(make_config(_apply_overrides(d, train, config_cls), config_cls))
+                configs.append(make_config(_apply_overrides(d, train, config_cls), config_cls, imports))
     return configs

@@ -13,19 +13,15 @@ from fastai.layers import ConvLayer, NormType, AdaptiveAvgPool, Flatten, MaxPool
 from .activations import ACTS, ActFactory, act_factory, list_acts, gaussian_moments
 
 # %% auto #0
-__all__ = ['DEPTHS', 'ACT_PLACES', 'POOLS', 'SHORTCUT_POOLS', 'INITS', 'STAGES', 'CONV_KS', 'MODELS', 'ARCH_TABLE', 'MaxBlurPool',
-           'LIPPool', 'pool_layer', 'build_act', 'act_layers', 'conv_act', 'ActResBlock', 'resolve_acts', 'act_gain',
-           'init_xresnet', 'ActXResNet', 'xresnet', 'mxresnet', 'conv_act_bn', 'Res2Block', 'Res2NetPlus',
-           'res2netplus', 'convnet', 'ModelSummary', 'model_summary', 'act_cost_table', 'cost_markdown']
+__all__ = ['DEPTHS', 'SHORTCUT_POOLS', 'MODELS', 'ARCH_TABLE', 'MaxBlurPool', 'LIPPool', 'pool_layer', 'build_act', 'act_layers',
+           'conv_act', 'ActResBlock', 'resolve_acts', 'act_gain', 'init_xresnet', 'ActXResNet', 'xresnet', 'mxresnet',
+           'conv_act_bn', 'Res2Block', 'Res2NetPlus', 'res2netplus', 'convnet', 'ModelSummary', 'model_summary',
+           'act_cost_table', 'cost_markdown']
 
 # %% ../nbs/10_models.ipynb #0842f4b2
 DEPTHS = {18: (1, (2, 2, 2, 2)), 34: (1, (3, 4, 6, 3)), 50: (4, (3, 4, 6, 3)), 101: (4, (3, 4, 23, 3))}
-ACT_PLACES = ('stem', 'block', 'post')
-POOLS = ('avg', 'max', 'maxblur', 'lip')
 SHORTCUT_POOLS = ('avg', 'max', 'maxblur')
-INITS = ('relu', 'act', None)
-STAGES = (1, 2, 3, 4)
-CONV_KS = (1, 3)
+from .config import ACT_PLACES, POOLS, INITS, STAGES, CONV_KS # the names a config may use (`13a_config`)
 
 # %% ../nbs/10_models.ipynb #bcb7d32e
 from .checks import check_choice, check_range, check_pos_int  # validation helpers, shared by every module

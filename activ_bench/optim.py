@@ -20,8 +20,8 @@ from typing import Callable
 from fastai.optimizer import Optimizer
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'SCHEDULES', 'SnapshotLookahead', 'ranger', 'ranger_qh', 'user_opt', 'opt_fn', 'get_opt_func',
-           'flat_cos_lr', 'one_cycle_lr', 'fit_with_schedule']
+__all__ = ['OPTIMIZERS', 'SnapshotLookahead', 'ranger', 'ranger_qh', 'user_opt', 'opt_fn', 'get_opt_func', 'flat_cos_lr',
+           'one_cycle_lr', 'fit_with_schedule']
 
 # %% ../nbs/11_optim.ipynb #426d3835
 def _to_device(o, device):
@@ -152,7 +152,7 @@ def one_cycle_lr(pct:float, # fraction of training done, in [0, 1]
     return cos_from_to(lr_max, lr_max/div_final, (pct - pct_start)/(1 - pct_start))
 
 # %% ../nbs/11_optim.ipynb #faf64c91
-SCHEDULES = ('flat_cos', 'one_cycle')
+from .config import SCHEDULES # `13a_config`
 
 def fit_with_schedule(learn:Learner, # the `Learner` to train
                       n_epoch:int, # total number of epochs (of the whole run, also when resuming)

@@ -210,6 +210,7 @@ def user_act(spec:str) -> ActSpec: # 'module:Class' or 'module:function'
         raise ValueError(f"activation {spec!r}: expected 'module:Class' or 'module:function', e.g. 'mypkg.acts:MyAct'")
     try: mod = importlib.import_module(mod_name)
     except ImportError as e: raise ValueError(f"activation {spec!r}: cannot import module {mod_name!r} ({e})") from None
+    except Exception as e: raise ValueError(f"activation {spec!r}: importing module {mod_name!r} raised {type(e).__name__}: {e}") from None
     obj = getattr(mod, attr, None)
     if obj is None: raise ValueError(f"activation {spec!r}: module {mod_name!r} has no {attr!r}")
     if isinstance(obj, type):

@@ -12,7 +12,7 @@ import signal, threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
-from fastprogress.fastprogress import progress_bar
+from .progress import RunProgress
 from .grid import get_preset, expand_grid, config_key, train_fn_name, DEFAULT_TRAIN_FN
 from .store import Store, DEFAULT_STORE, DONE, PENDING, RUNNING, FINISHED, new_owner, open_store, config_changes
 from .executors import BACKENDS, load_train_fn, make_executor
@@ -102,16 +102,12 @@ def stop_signals():
         for s, h in old.items(): signal.signal(s, h)
 
 # %% ../nbs/24_runner.ipynb #d5591e1a
-def _comment(cfg, res):
-    acc = res.get('accuracy')
-    what = f"{acc:.2%}" if res['status'] == DONE and acc is not None else res['status']
-    return f"{cfg.get('act')} seed {cfg.get('seed')}: {what}"
-
-def _progress(todo:int, show:bool):
-    "A started fastprogress bar over `todo` runs, or None."
+def _display(todo:int, show:bool, configs:dict, ex):
+    "A `RunProgress` (`24a_progress`) over `todo` runs that hears `ex`'s runs report, or None."
     if not (show and todo): return None
-    pb = progress_bar(range(todo), leave=True); pb.update(0)
-    return pb
+    disp = RunProgress(todo, configs)
+    ex.on_progress = disp.update # each run's epoch, batch and last accuracy, as it reports them
+    return disp
 
 # %% ../nbs/24_runner.ipynb #d1868e44
 def _check_importable_acts(configs:list):
@@ -130,7 +126,7 @@ def run_grid(grid:dict|str, # a grid dict (see `expand_grid`) or a preset name
              retry_failed:bool=False, # run failed runs again
              baseline:str|None='relu', # activation added to every grid, the comparisons' reference
              config_cls=None, # overrides the train module's `TrainConfig`
-             progress:bool=True, # show a fastprogress bar
+             progress:bool=True, # show the runs' progress on stderr (`RunProgress`)
              lease_s:float=300., # a running run whose owner has not been heard of for this long is taken back
              heartbeat_s:float=30., # how often this runner says it is alive
              ray_address:str|None=None, # Ray cluster to join (backend 'ray')
@@ -147,19 +143,21 @@ def run_grid(grid:dict|str, # a grid dict (see `expand_grid`) or a preset name
     counts = st.counts(keys)
     todo, by_key = counts[PENDING] + counts[RUNNING], {config_key(c, train_fn): c for c in configs}
     owner, ran, changes = new_owner(), 0, {}
-    pb = _progress(todo, progress)
+    disp = _display(todo, progress, by_key, ex)
     try:
         with stop_signals(), heartbeats(st, ex, owner, heartbeat_s):
             while (started := fill(ex, st, keys, owner, lease_s, by_key)) or ex.jobs:
                 changes.update(started)
+                for key in started if disp is not None else (): disp.start(key)
                 for key, res in ex.wait(timeout=1.):
                     commit(st, key, res, train_fn, changes.pop(key, None), keep_checkpoints); ran += 1
-                    if pb is not None: pb.comment = _comment(by_key.get(key, {}), res); pb.update(min(ran, todo))
+                    if disp is not None: disp.finish(key, res)
+                if disp is not None: disp.draw() # the ETA moves on between messages
     except BaseException:
-        if pb is not None: pb.on_interrupt()
+        if disp is not None: disp.close(interrupted=True)
         raise
     else:
-        if type(pb).__name__ == 'ConsoleProgressBar': print() # end the bar's line
+        if disp is not None: disp.close()
     finally: # runs still in flight go back to pending
         in_flight = list(ex.jobs)
         ex.shutdown()

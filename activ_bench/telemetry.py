@@ -18,9 +18,9 @@ from .checks import check_choice
 # %% auto #0
 __all__ = ['TELEMETRY_EVERY', 'HIST_RANGE', 'HIST_BINS', 'STAT_NAMES', 'GRAD_NAMES', 'HIST_SAMPLE', 'MAX_STORED_SAMPLES',
            'TELEMETRY_COLS', 'MAX_REPORT_ACTS', 'act_stats', 'telemetry_layers', 'clamp_of', 'ActivationTelemetry',
-           'act_param_views', 'act_params', 'ActParamTracker', 'ActParamEMA', 'FreezeActParams',
-           'check_instrument_options', 'instrument_callbacks', 'collect_telemetry', 'layer_table', 'telemetry_summary',
-           'plot_layer_stats', 'plot_hist_images', 'plot_side_by_side', 'plot_act_params', 'telemetry_blocks']
+           'act_param_views', 'act_params', 'ActParamTracker', 'ActParamEMA', 'FreezeActParams', 'instrument_callbacks',
+           'collect_telemetry', 'layer_table', 'telemetry_summary', 'plot_layer_stats', 'plot_hist_images',
+           'plot_side_by_side', 'plot_act_params', 'telemetry_blocks']
 
 # %% ../nbs/15_telemetry.ipynb #57aaeefb
 TELEMETRY_EVERY = 20 # default sampling: one training batch in this many (its cost is measured below)
@@ -202,10 +202,7 @@ class ActParamTracker(Callback):
         return dict(every=self.every, steps=list(self.steps), params=params)
 
 # %% ../nbs/15_telemetry.ipynb #5b7dffbe
-def _check_decay(decay, owner):
-    if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0 < decay < 1:
-        raise ValueError(f"{owner}: act_ema={decay!r} must be a decay in (0, 1), e.g. 0.99")
-    return float(decay)
+from .config import _check_decay, _check_pct, check_instrument_options # torch-free, for `TrainConfig.validate`
 
 class ActParamEMA(Callback):
     "Exponential moving average of the activation parameters; validation and the final model use the average."
@@ -244,11 +241,6 @@ class ActParamEMA(Callback):
         self._swap_out(); self._swap_in(); self.live = None # the trained model keeps the averaged values
 
 # %% ../nbs/15_telemetry.ipynb #c58de673
-def _check_pct(pct, owner):
-    if isinstance(pct, bool) or not isinstance(pct, (int, float)) or not 0 <= pct <= 1:
-        raise ValueError(f"{owner}: act_freeze_pct={pct!r} must be a share of training in [0, 1], e.g. 0.5")
-    return float(pct)
-
 class FreezeActParams(Callback):
     "Freeze the activation parameters once `pct` of training is done."
     order = 71 # after ClampLearnedReluCallback (70), before ActParamEMA (72)
@@ -271,20 +263,6 @@ class FreezeActParams(Callback):
         for p in getattr(self, 'params', []): p.requires_grad_(True)
 
 # %% ../nbs/15_telemetry.ipynb #a2deed37
-def check_instrument_options(telemetry=0, # sample every N training batches (0: off)
-                             act_ema=None, # EMA decay of the activation parameters, in (0, 1) (None: off)
-                             act_freeze_pct=None, # freeze the activation parameters after this share of training (None: off)
-                             owner:str='TrainConfig',
-                             act_ema_train:bool=False): # the average replaces the parameters during training too (needs `act_ema`)
-    "Raise `ValueError` naming the bad option and what is allowed."
-    if isinstance(telemetry, bool) or not isinstance(telemetry, int) or telemetry < 0:
-        raise ValueError(f"{owner}.telemetry={telemetry!r} must be an int >= 0 (sample every N training batches; 0: off)")
-    if act_ema is not None: _check_decay(act_ema, owner)
-    if act_freeze_pct is not None: _check_pct(act_freeze_pct, owner)
-    if act_ema_train not in (True, False) or not isinstance(act_ema_train, bool):
-        raise ValueError(f"{owner}.act_ema_train={act_ema_train!r} must be True or False")
-    if act_ema_train and act_ema is None: raise ValueError(f"{owner}.act_ema_train=True needs act_ema (the decay of the average)")
-
 def instrument_callbacks(telemetry:int=0, act_ema:float|None=None, act_freeze_pct:float|None=None, act_ema_train:bool=False) -> list:
     "The callbacks for the `TrainConfig` options `telemetry`, `act_ema`, `act_freeze_pct` and `act_ema_train`."
     check_instrument_options(telemetry, act_ema, act_freeze_pct, act_ema_train=act_ema_train)

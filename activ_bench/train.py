@@ -7,7 +7,6 @@ Docs: `_docs/train.html` (built by `make docs`)"""
 # %% ../nbs/13_train.ipynb #0eb49cd7
 from __future__ import annotations
 import inspect, platform, resource, time, warnings
-from dataclasses import dataclass, field, asdict, fields
 import torch
 from fastai.basics import Learner, Callback, CancelFitException, accuracy, set_seed
 from fastai.callback.progress import ProgressCallback
@@ -16,24 +15,22 @@ from fastai.callback.fp16 import MixedPrecision
 from fastai.callback.channelslast import ChannelsLast
 from fastai.losses import LabelSmoothingCrossEntropyFlat, CrossEntropyLossFlat
 from fastai.torch_core import default_device, find_bs
-from .checks import check_choice, check_fraction, check_int, check_pos_int, check_positive, check_range
-from .activations import act_spec, act_factory, LearnedRelu
-from .models import ARCH_TABLE, POOLS, STAGES, CONV_KS, INITS, ACT_PLACES
-from .optim import get_opt_func, opt_fn, fit_with_schedule, OPTIMIZERS, SCHEDULES
-from .data import get_dls, DATASETS, MIN_SIZE
-from .store import DONE, DIVERGED
-from .telemetry import check_instrument_options, instrument_callbacks, collect_telemetry
+from .checks import check_choice
+from .activations import act_factory, LearnedRelu
+from .models import ARCH_TABLE
+from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS
+from .data import get_dls
+from .config import (TrainConfig, ARCHS, OPT_NAMES, INIT_NAMES, PRECISIONS, ACT_PLACES, ACT_PLACE_PRESETS, ACT_CONVS,
+                                _places_kwargs, _stages_kwargs, DONE, DIVERGED) # the torch-free layer (`13a_config`); re-exported here
+from .telemetry import instrument_callbacks, collect_telemetry
+from .progress import report_progress
 from .checkpoint import checkpoint_callback
 
 # %% auto #0
-__all__ = ['ARCHS', 'INIT_NAMES', 'PRECISIONS', 'ACT_PLACE_PRESETS', 'build_model', 'TrainConfig', 'DivergenceCallback',
-           'ClampLearnedReluCallback', 'EpochStatsCallback', 'resolve_precision', 'device_name', 'make_learner',
-           'train']
+__all__ = ['build_model', 'DivergenceCallback', 'ClampLearnedReluCallback', 'EpochStatsCallback', 'ReportProgressCallback',
+           'resolve_precision', 'device_name', 'make_learner', 'train']
 
 # %% ../nbs/13_train.ipynb #122549ba
-ARCHS = tuple(ARCH_TABLE)
-INIT_NAMES = tuple('torch' if i is None else i for i in INITS)  # `INITS`, with 'torch' for None (PyTorch's own init)
-
 def build_model(arch:str, # one of `ARCHS`, e.g. 'xresnet50'
                 act='relu', # activation (anything `act_factory` accepts)
                 act_kwargs:dict|None=None, # parameters of the activation
@@ -45,107 +42,6 @@ def build_model(arch:str, # one of `ARCHS`, e.g. 'xresnet50'
     bad = [k for k in kwargs if k not in allowed]
     if bad: raise ValueError(f"{arch}: option(s) {', '.join(bad)} not available; allowed: {', '.join(k for k in allowed if k != 'depth')}")
     return fn(depth, act=act_factory(act, **(act_kwargs or {})), init=None if init == 'torch' else init, **kwargs)
-
-# %% ../nbs/13_train.ipynb #7a4b5ee7
-PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
-_CONVS = {'all': CONV_KS, '1x1': (1,), '3x3': (3,)}
-
-def _stages_kwargs(stages:str) -> dict:
-    "`act_stages` ('all' or a comma list of stage numbers) as model options."
-    if stages == 'all': return {}
-    try: st = tuple(int(s) for s in str(stages).split(','))
-    except ValueError: st = ()
-    if not st or any(s not in STAGES for s in st):
-        raise ValueError(f"TrainConfig.act_stages={stages!r}; allowed: 'all' or a comma list of {', '.join(map(str, STAGES))}")
-    return dict(act_stages=st)
-
-ACT_PLACE_PRESETS = {'all': dict(act_places=ACT_PLACES),  # named `act_places` settings -> `build_model` arguments
-                     'no_stem': dict(act_places=tuple(p for p in ACT_PLACES if p != 'stem'), stem_act='relu')}
-
-def _places_kwargs(places:str) -> dict:
-    "`build_model` arguments for `act_places`: a name of `ACT_PLACE_PRESETS` or a comma list of `ACT_PLACES`."
-    if isinstance(places, str) and places in ACT_PLACE_PRESETS: return dict(ACT_PLACE_PRESETS[places])
-    parts = tuple(p.strip() for p in places.split(',')) if isinstance(places, str) else ()
-    if not parts or any(p not in ACT_PLACES for p in parts):
-        raise ValueError(f"TrainConfig.act_places={places!r}; allowed: {', '.join(ACT_PLACE_PRESETS)} "
-                         f"or a comma list of {', '.join(ACT_PLACES)}")
-    return dict(act_places=parts)
-
-@dataclass
-class TrainConfig:
-    "One training run."
-    dataset: str = 'fmnist'          # 'imagenette', 'imagewoof' or 'fmnist'
-    size: int = 128                  # image size in pixels
-    epochs: int = 5
-    act: str = 'relu'                # registry name of the activation
-    act_kwargs: dict = field(default_factory=dict)
-    arch: str = 'xresnet50'          # see `ARCHS`
-    act_places: str = 'all'          # where the activation replaces ReLU: `ACT_PLACE_PRESETS` or a comma list of `ACT_PLACES`
-    init: str = 'relu'               # conv init (`INIT_NAMES`): 'relu' (fastai's), 'act' (activation-aware) or 'torch'
-    pool: str = 'max'                # stem pooling: 'max', 'avg', 'maxblur' or 'lip' (the Mish thread's Res2NetPlus record)
-    opt: str = 'ranger'
-    lr: float = 4e-3
-    mom: float = .95
-    sqr_mom: float = .99
-    eps: float = 1e-6
-    wd: float = 1e-2
-    bs: int = 64
-    seed: int = 0
-    sched: str = 'flat_cos'          # 'flat_cos' or 'one_cycle'
-    pct_start: float = .72           # start of the anneal (flat_cos) or end of the warm-up (one_cycle)
-    label_smoothing: bool = True     # LabelSmoothingCrossEntropy, as the leaderboard script
-    mixup: float = 0.                # MixUp alpha (0: off)
-    cutmix: float = 0.               # CutMix alpha (0: off)
-    precision: str = 'auto'          # 'auto' (bf16 on a GPU that supports it, else fp16 on GPU, fp32 on CPU)
-    channels_last: bool = True       # train in channels-last (NHWC) memory format, on the CPU and a GPU
-    workers: int | None = None
-    max_items: int | None = None     # subsample each split (smoke runs)
-    data_path: str | None = None
-    width: float = 1.                # channel multiplier of the stages (fastai's `widen`; < 1 for small CPU runs)
-    act_overrides: dict = field(default_factory=dict) # {field: the grid's value} for fields set for this activation only (the report pairs these runs with the grid's baseline)
-    sa: bool | None = None           # SimpleSelfAttention in the first stage (None: the arch's default, on for mxresnet)
-    sym: bool = False                # symmetric self-attention (with `sa`)
-    act_stages: str = 'all'          # residual stages whose activations are `act`: 'all' or e.g. '2,3,4' (FReLU article)
-    act_convs: str = 'all'           # in-branch convs followed by `act`: 'all', '1x1' or '3x3' (FReLU article)
-    compile: bool = False            # torch.compile the whole model (inductor; the activations hand it their formulas)
-    telemetry: int = 0               # activation telemetry every N training batches (0: off), see `activ_bench.telemetry`
-    act_ema: float | None = None     # EMA decay of the activation parameters; evaluation uses the average (None: off)
-    act_freeze_pct: float | None = None # freeze the activation parameters after this share of training (None: off)
-    act_ema_train: bool = False      # with `act_ema`: the average replaces the parameters after every step, in training too (the LearnedRelu thread's proposal)
-
-    def validate(self):
-        "Check every field; raise `ValueError` naming the bad value and what is allowed. Returns `self`."
-        def check(n, fn, *args, **kwargs): setattr(self, n, fn(f'TrainConfig.{n}', getattr(self, n), *args, **kwargs))
-        for n, allowed in dict(dataset=DATASETS, arch=ARCHS, sched=SCHEDULES, precision=PRECISIONS,
-                               init=INIT_NAMES, pool=POOLS, act_convs=_CONVS).items(): check(n, check_choice, allowed)
-        act_spec(self.act); _places_kwargs(self.act_places); _stages_kwargs(self.act_stages)
-        opt_fn(self.opt, strict=True) # a name of OPTIMIZERS, or your own optimizer: imported and checked now, not run by run
-        if not isinstance(self.compile, bool): raise ValueError(f"TrainConfig.compile={self.compile!r} must be True or False")
-        for n in ('epochs', 'bs'): check(n, check_pos_int)
-        check('size', check_int, MIN_SIZE, what='pixels; the network downsamples 32x')
-        for n in ('lr', 'eps', 'width'): check(n, check_positive)
-        check('seed', check_int)
-        for n in ('mom', 'sqr_mom'): check(n, check_fraction, allow_one=False)
-        check('pct_start', check_fraction)
-        for n in ('mixup', 'cutmix', 'wd'): check(n, check_range, 0)
-        if self.mixup and self.cutmix: raise ValueError("TrainConfig: mixup and cutmix are exclusive; set one of them to 0")
-        if self.max_items is not None: check('max_items', check_pos_int)
-        check('sa', check_choice, (None, True, False)); check('sym', check_choice, (True, False))
-        names = {f.name for f in fields(self)} - {'act', 'act_kwargs', 'seed', 'act_overrides'}
-        if not isinstance(self.act_overrides, dict) or any(o not in names for o in self.act_overrides):
-            raise ValueError(f"TrainConfig.act_overrides={self.act_overrides!r} must map TrainConfig fields (not act, act_kwargs or seed) to the grid's values")
-        check_instrument_options(self.telemetry, self.act_ema, self.act_freeze_pct, act_ema_train=self.act_ema_train)
-        return self
-
-    @classmethod
-    def from_dict(cls, d:dict):
-        "Build from a dict, rejecting unknown keys by name."
-        names = {f.name for f in fields(cls)}
-        bad = [k for k in d if k not in names]
-        if bad: raise ValueError(f"unknown TrainConfig field(s) {', '.join(map(repr, bad))}; allowed: {', '.join(sorted(names))}")
-        return cls(**d).validate()
-
-    def asdict(self) -> dict: return asdict(self)
 
 # %% ../nbs/13_train.ipynb #f98f181a
 class DivergenceCallback(Callback):
@@ -197,6 +93,19 @@ def _f(v):
     try: return float(v)
     except (TypeError, ValueError): return None
 
+# %% ../nbs/13_train.ipynb #f0b78e34
+class ReportProgressCallback(Callback):
+    "Report the epoch, the batch and the last epoch's accuracy with `report_progress`."
+    order = 91 # after EpochStatsCallback has the epoch's accuracy
+    def __init__(self, every:float=.5): self.every, self.t = every, 0.
+    def after_batch(self):
+        if not self.training or time.monotonic() - self.t < self.every: return
+        self.t = time.monotonic()
+        report_progress(epoch=self.epoch, n_epochs=self.n_epoch, batch=self.iter + 1, n_batches=self.n_iter)
+    def after_epoch(self):
+        hist = getattr(getattr(self.learn, 'epoch_stats', None), 'history', None) or [{}]
+        report_progress(epoch=self.epoch + 1, n_epochs=self.n_epoch, batch=0, n_batches=len(self.dls.train), accuracy=hist[-1].get('accuracy'))
+
 # %% ../nbs/13_train.ipynb #5ed99f90
 def resolve_precision(precision:str, device:torch.device) -> str:
     "The precision actually used on `device` for the requested one."
@@ -222,7 +131,7 @@ def _peak_mem_mb(device) -> float:
 def _model_kwargs(cfg) -> dict:
     "The model options of `cfg` (the ones left at their default are not passed, so every builder accepts them)."
     kw = dict(pool=cfg.pool, widen=cfg.width, **_places_kwargs(cfg.act_places), **_stages_kwargs(cfg.act_stages))
-    if cfg.act_convs != 'all': kw['act_convs'] = _CONVS[cfg.act_convs]
+    if cfg.act_convs != 'all': kw['act_convs'] = ACT_CONVS[cfg.act_convs]
     if cfg.sa is not None: kw['sa'] = cfg.sa
     if cfg.sym: kw['sym'] = True
     return kw
@@ -270,6 +179,7 @@ def train(cfg:TrainConfig|dict, # the run
     dev = learn.dls.device or torch.device('cpu')
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     if quiet: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None
+    learn.add_cb(ReportProgressCallback()) # for the runner's display
     div, stats = learn.divergence, learn.epoch_stats  # fastai names callbacks by class, minus "Callback"
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*sampler.*|.*pin_memory.*')

@@ -4,27 +4,10 @@ Used by the runner/CLI integration tests through `--train-fn fake_train:train` (
 It follows the contract of `activ_bench.train`: `train(TrainConfig) -> dict`, raising on errors.
 Fields prefixed `fake_` steer it: per-activation divergence, exceptions or a hard crash, a sleep, and a log file.
 """
-import ast, importlib.util, os, random, signal, time
+import os, random, signal, time
 from dataclasses import field, make_dataclass
-from pathlib import Path
-from activ_bench.store import DONE, DIVERGED
-
-
-def real_fields() -> list:
-    """(name, type, field) of every field of `activ_bench.train.TrainConfig`, read from its source: importing it would
-    load torch and fastai in every run process, which is what this stand-in avoids."""
-    src = Path(importlib.util.find_spec('activ_bench.train').origin).read_text()
-    cls = next(n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.ClassDef) and n.name == 'TrainConfig')
-    out = []
-    for st in cls.body:
-        if not (isinstance(st, ast.AnnAssign) and isinstance(st.target, ast.Name)): continue
-        v = st.value
-        if isinstance(v, ast.Call) and getattr(v.func, 'id', '') == 'field':
-            factory = {k.arg: k.value for k in v.keywords}['default_factory']
-            f = field(default_factory={'dict': dict, 'list': list}[ast.unparse(factory)])
-        else: f = field(default=ast.literal_eval(v))
-        out.append((st.target.id, ast.unparse(st.annotation), f))
-    return out
+from activ_bench.config import TrainConfig as RealTrainConfig, DONE, DIVERGED  # torch-free: no torch in the run processes
+from activ_bench.progress import report_progress
 
 
 SMALL = dict(size=28, epochs=2, arch='xresnet18', lr=1e-2, precision='fp32', channels_last=False)  # defaults for fast tests
@@ -36,9 +19,10 @@ FAKE_FIELDS = [
     ('fake_log', 'str | None', field(default=None)),    # append 'start|end act seed pid' lines here
     ('fake_accuracy', 'float | None', field(default=None)),  # report this accuracy instead (a broken training function)
 ]
-# activ_bench's TrainConfig, field for field (so it cannot drift), with SMALL defaults and the `fake_` fields
-TrainConfig = make_dataclass('TrainConfig', [(n, t, field(default=SMALL[n]) if n in SMALL else f) for n, t, f in real_fields()]
-                             + FAKE_FIELDS)
+# activ_bench's TrainConfig itself (its fields, types and `validate`), with SMALL defaults and the `fake_` fields
+_TYPES = {n: f.type for n, f in RealTrainConfig.__dataclass_fields__.items()}
+TrainConfig = make_dataclass('TrainConfig', [(n, _TYPES[n], field(default=v)) for n, v in SMALL.items()] + FAKE_FIELDS,
+                             bases=(RealTrainConfig,))
 
 
 def _log(cfg, what):
@@ -66,6 +50,7 @@ def train(cfg: TrainConfig) -> dict:
         hist = [dict(epoch=e, train_loss=1. / (e + 1), valid_loss=1.1 / (e + 1), accuracy=final - .03 * (cfg.epochs - 1 - e), time=.01)
                 for e in range(cfg.epochs)]
         res = dict(status=DONE, history=hist, accuracy=final, diverged_epoch=None)
+        for h in hist: report_progress(epoch=h['epoch'] + 1, n_epochs=cfg.epochs, batch=0, n_batches=1, accuracy=h['accuracy'])  # as train's callback
     if cfg.fake_accuracy is not None and res['status'] == DONE: res['accuracy'] = cfg.fake_accuracy
     res.update(images_per_sec=1000. + rng.random(), peak_mem_mb=None, wall_time=time.time() - t0, device='cpu', n_params=1234)
     _log(cfg, 'end')

@@ -44,13 +44,15 @@ def test_run_report_list_end_to_end(tmp_path):
 
 def test_bad_values_exit_2_naming_the_choices(tmp_path):
     r = activ_bench('run', '--preset', 'imagenet-5', '--train-fn', FAKE, '--store', tmp_path/'s.db')
-    assert r.returncode == 2 and "unknown preset 'imagenet-5'; choose one of: imagenette-5" in r.stderr, r.stderr
+    assert r.returncode == 2 and "unknown preset 'imagenet-5' (did you mean 'imagenette-5'?); choose one of: imagenette-5" in r.stderr, r.stderr
     r = activ_bench('run', '--act', 'relu,mush', '--train-fn', FAKE, '--store', tmp_path/'s.db')
     assert r.returncode == 2 and "unknown activation 'mush'" in r.stderr and 'choose one of: relu' in r.stderr, r.stderr
     r = activ_bench('run', '--backend', 'slurm', '--train-fn', FAKE, '--store', tmp_path/'s.db')
     assert r.returncode == 2 and "unknown backend 'slurm'; choose one of: local, inline, ray" in r.stderr
     r = activ_bench('frobnicate')
     assert r.returncode == 2 and 'choose one of: run, report, list' in r.stderr
+    r = activ_bench('reprot')
+    assert r.returncode == 2 and "unknown command 'reprot' (did you mean 'report'?)" in r.stderr
     r = activ_bench('report', '--store', tmp_path/'none.db')
     assert r.returncode == 2 and 'no results store at' in r.stderr
     assert not (tmp_path/'s.db').exists()  # nothing was started
@@ -64,3 +66,55 @@ def test_failed_runs_exit_1_name_the_error_and_keep_the_rest(tmp_path):
     assert 'failed: silu seed 0: RuntimeError: fake failure for silu seed 0' in r.stderr, r.stderr
     assert '--retry-failed' in r.stderr
     assert sorted((x['act'], x['status']) for x in rows(db)) == [('relu', 'done'), ('silu', 'failed')]
+
+
+def test_defaults_write_runs_not_results(tmp_path):
+    "Without --store/--out, run and report write under runs/ of the working folder; results/ only when named."
+    r = activ_bench('run', '--act', 'mish', '--seeds', 2, '--train-fn', FAKE, '--quiet', cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path/'runs'/'activ_bench.db').exists() and not (tmp_path/'results').exists()
+    r = activ_bench('report', cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path/'runs'/'report.md').exists() and not (tmp_path/'results').exists(), r.stderr
+
+
+def test_loader_workers_reaches_the_config_and_dry_run(tmp_path):
+    "--loader-workers is TrainConfig.workers (--workers stays the runs at once): stored with the run and shown by --dry-run."
+    db = tmp_path/'s.db'
+    r = activ_bench('run', '--act', 'mish', '--seeds', 1, '--loader-workers', 2, '--workers', 1, '--train-fn', FAKE, '--store', db, '--quiet')
+    assert r.returncode == 0, r.stderr
+    assert {json.loads(x['config'])['workers'] for x in rows(db)} == {2}
+    r = activ_bench('run', '--act', 'mish', '--seeds', 1, '--loader-workers', 3, '--store', db, '--dry-run')
+    assert r.returncode == 0 and 'workers=3' in r.stdout, r.stdout + r.stderr
+
+
+def test_dry_run_against_a_store_says_what_is_done(tmp_path):
+    db = tmp_path/'s.db'
+    assert activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--quiet').returncode == 0
+    r = activ_bench('run', '--act', 'mish', '--seeds', 2, '--train-fn', FAKE, '--store', db, '--dry-run', '--check')
+    assert r.returncode == 0, r.stderr
+    assert f"in {db}: 2 new, 2 done; would train 2" in r.stdout and r.stdout.count(' done ') == 2, r.stdout
+    assert 'imports (runs their code): fake_train' in r.stdout
+
+
+def test_run_help_is_quick_and_imports_no_torch():
+    "`run --help` builds its flags without importing torch or fastai (checked with python -X importtime)."
+    import subprocess, sys
+    r = subprocess.run([sys.executable, '-X', 'importtime', '-c', "from activ_bench.cli import main; main(['run', '--help'])"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and '--loader-workers' in r.stdout, r.stderr[-500:]
+    imported = {l.split('|')[-1].strip() for l in r.stderr.splitlines() if l.startswith('import time:')}
+    assert 'activ_bench.config' in imported and not {m for m in imported if m.split('.')[0] in ('torch', 'fastai')}
+
+
+def test_list_fits_100_columns():
+    r = activ_bench('list')
+    assert r.returncode == 0 and max(map(len, r.stdout.splitlines())) <= 100, max(r.stdout.splitlines(), key=len)
+
+
+def test_progress_lines_and_summary(tmp_path):
+    "Without --quiet: a line per finished run and the summary on stderr (no status line when it is not a terminal), no warnings."
+    r = activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', tmp_path/'s.db')
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert [l.split(':')[0] for l in lines[:2]] == ['[1/2] relu seed 0', '[2/2] mish seed 0'], r.stderr
+    assert lines[2].startswith('trained 2 of 2 runs in ') and '2 done; mean accuracy relu ' in lines[2] and len(lines) == 3, r.stderr

@@ -22,8 +22,42 @@ def test_cli_run_report_and_provenance(tmp_path):
     assert '| my_acts:Swishy |' in md and '| my_acts:softsign_act |' in md and 'activation code: my_acts:Swishy from' in md
     r = activ_bench('run', '--act', 'my_acts:Swishy', '--act-kwargs', '{beta: 3}', *TINY, '--store', db, '--dry-run')
     assert r.returncode == 0 and 'my_acts:Swishy(beta=3)' in r.stdout, r.stdout + r.stderr
-    r = activ_bench('run', '--act', 'my_acts:Nope', *TINY, '--store', db, '--dry-run')
+    r = activ_bench('run', '--act', 'my_acts:Nope', *TINY, '--store', db, '--dry-run')  # named, not imported
+    assert r.returncode == 0 and 'imports (runs their code): my_acts (not imported now' in r.stdout, r.stdout + r.stderr
+    r = activ_bench('run', '--act', 'my_acts:Nope', *TINY, '--store', db, '--dry-run', '--check')
     assert r.returncode == 2 and "module 'my_acts' has no 'Nope'" in r.stderr, r.stderr
+
+BAD_ACTS = {'bad_acts:RaisesInInit': "building it raised RuntimeError: cannot build",
+            'bad_acts:RaisesInForward': "calling it on a (2, 4, 6, 6) tensor raised KeyError",
+            'bad_acts:ReturnsNone': "returned None; an activation must return a tensor of its input's shape",
+            'bad_acts:ChangesShape': "returned a tensor of shape (2, 144)",
+            'os:system': "activation 'os:system': calling it on a (2, 4, 6, 6) tensor raised TypeError",
+            'os.path:join': "activation 'os.path:join': calling it on a (2, 4, 6, 6) tensor raised TypeError",
+            'raising_module:Act': "importing module 'raising_module' raised RuntimeError: this module fails at import"}
+
+def test_bad_user_activations_are_refused_before_the_first_run():
+    "What `activ-bench run` checks before training (`check_grid`), here in this process for each bad activation."
+    from activ_bench.cli import check_grid
+    from activ_bench.grid import build_grid
+    sys.path.insert(0, str(TESTS))
+    for act, msg in BAD_ACTS.items():
+        with pytest.raises(ValueError) as e: check_grid(build_grid('fmnist-quick', act=act, seeds=1))
+        assert msg in str(e.value) and '\n' not in str(e.value), (act, str(e.value))
+
+@pytest.mark.parametrize('act, extra', [('bad_acts:ChangesShape', []), ('raising_module:Act', ['--dry-run', '--check'])])
+def test_bad_user_activations_one_error_line_exit_2(tmp_path, act, extra):
+    "Through the console script: one error line, exit 2, nothing stored."
+    r = activ_bench('run', '--act', act, *TINY, '--store', tmp_path/'s.db', *extra)
+    assert r.returncode == 2 and BAD_ACTS[act] in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert not (tmp_path/'s.db').exists()
+
+def test_a_training_function_is_checked_and_its_module_named(tmp_path):
+    r = activ_bench('run', '--act', 'mish', '--train-fn', 'os:getcwd', *TINY, '--store', tmp_path/'s.db')
+    assert r.returncode == 2 and "train_fn 'os:getcwd' must take one argument, the run's config" in r.stderr, r.stderr
+    r = activ_bench('run', '--act', 'mish', '--train-fn', 'raising_module:train', *TINY, '--dry-run')
+    assert r.returncode == 0 and 'imports (runs their code): raising_module' in r.stdout, r.stdout + r.stderr
+    r = activ_bench('run', '--act', 'mish', '--train-fn', 'raising_module:train', *TINY, '--dry-run', '--check')
+    assert r.returncode == 2 and "importing its module raised RuntimeError: this module fails at import" in r.stderr, r.stderr
 
 def test_kernel_benchmark_and_telemetry():
     sys.path.insert(0, str(TESTS))
