@@ -8,7 +8,8 @@ Docs: `_docs/cli.html` (built by `make docs`)"""
 __all__ = ['FLAG_RENAMES', 'FLAG_OWN', 'FLAG_EXCLUDED', 'TYPE_METAVARS', 'STEM_CHANNELS', 'RUN_GROUPS', 'RUN_METAVARS',
            'LIST_WIDTH', 'COMMANDS', 'SUMMARIES', 'RUN_EXAMPLES', 'KERNEL_TENSORS', 'split_arg', 'seeds_arg',
            'did_you_mean', 'config_flags', 'check_act', 'min_train_bytes', 'check_grid', 'run', 'grid_modules',
-           'list_runs', 'report', 'list_cmd', 'plan', 'usage', 'run_parser', 'command_parser', 'main', 'kernels']
+           'list_runs', 'report', 'list_cmd', 'plan', 'usage', 'run_parser', 'command_parser', 'main', 'kernels',
+           'lr_find']
 
 # %% ../nbs/29_cli.ipynb #c1d945b6
 import sys, os, sqlite3, difflib, argparse, dataclasses, inspect, json, math, textwrap
@@ -304,12 +305,17 @@ def report(store:str=DEFAULT_STORE, # SQLite results store (only read: it may li
            baseline:str='relu', # activation every other is compared with
            n_boot:int=10_000, # bootstrap resamples
            seed:int=0, # bootstrap seed
+           config:str=None, # only the runs of this YAML grid file (e.g. a thread's CPU edition in results/threads/)
           ):
     "Write the Markdown/HTML report of every run in the store."
     if n_boot < 1: raise ValueError(f"n_boot must be >= 1, got {n_boot}")
     _check_out_dir(out, '--out')
     from activ_bench.report import write_report # scipy and matplotlib: only loaded when needed
-    path = write_report(store, out, baseline, n_boot=n_boot, seed=seed)
+    keys = None
+    if config is not None: # a grid's runs, found by their keys (the grid is expanded as `run` would)
+        from activ_bench.train import TrainConfig
+        keys = [config_key(c) for c in expand_grid(build_grid(None, config), TrainConfig)]
+    path = write_report(store, out, baseline, n_boot=n_boot, seed=seed, keys=keys)
     print(f"wrote {path} and {path.with_suffix('.html')}")
     return path
 
@@ -499,3 +505,31 @@ def kernels(acts:str='all', # comma list of pointwise activations, or 'all'
 
 COMMANDS['kernels'] = kernels
 SUMMARIES['kernels'] = "time each activation's forward/backward kernels against ReLU (ours, seed formula, native op)"
+
+# %% ../nbs/29_cli.ipynb #cc16db81
+@call_parse
+def lr_find(preset:str=None, # grid preset whose setting is swept (fmnist-quick unless --config is given)
+            config:str=None, # YAML grid file; its first setting is swept
+            act:str=None, # comma list of activations (default: the grid's, ReLU included)
+            start_lr:float=1e-7, # the sweep's first learning rate
+            end_lr:float=10., # its last (fastai stops once the loss passes 4x its best)
+            num_it:int=100, # mini-batches in the sweep
+            out:str='runs/lr_find', # folder for lr_find.md and lr_find.png
+           ):
+    "fastai's lr_find for every activation of a grid's first setting, on the same data: one plot, the suggestions in a table."
+    if preset is None and config is None: preset = DEFAULT_PRESET
+    _check_out_dir(out, '--out')
+    from activ_bench.train import TrainConfig
+    from activ_bench.lr_find import lr_find_acts, write_lr_find, lr_find_markdown
+    grid = build_grid(preset, config, act=split_arg(act), seeds=1)
+    configs = expand_grid(grid, TrainConfig)
+    first = {k: v for k, v in configs[0].items() if k not in ('act', 'act_kwargs', 'act_overrides')}
+    acts = list({run_label(c): {'name': c['act'], **c['act_kwargs']} for c in configs
+                 if all(c.get(k) == first[k] or k in (c.get('act_overrides') or {}) for k in first)}.values())
+    rows = lr_find_acts(TrainConfig(**first, act='relu'), acts, start_lr, end_lr, num_it)
+    md, png = write_lr_find(rows, out)
+    print(lr_find_markdown(rows) + f"\nwrote {md} and {png}")
+    return rows
+
+COMMANDS['lr-find'] = lr_find
+SUMMARIES['lr-find'] = "fastai's lr_find per activation on the same data: which blows up at which lr, in one plot"

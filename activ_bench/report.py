@@ -399,11 +399,12 @@ def _valid_accuracies(runs:list) -> list:
 
 def write_report(store:str|Path=DEFAULT_STORE, # the results store to report on (only read)
                  out:str|Path='results', # folder for report.md, report.html and the PNGs
-                 baseline:str='relu', conf:float=.95, n_boot:int=10_000, seed:int=0) -> Path:
+                 baseline:str='relu', conf:float=.95, n_boot:int=10_000, seed:int=0,
+                 keys:list|None=None) -> Path: # only these runs (a grid's run keys); None: every run
     "Write report.md, report.html (with their PNG plots) and summary.json for every run in `store`; returns the Markdown file."
     store = Path(store)
     if not store.exists(): raise ValueError(f"no results store at {str(store)!r}: run `activ-bench run` first or pass --store")
-    runs = _valid_accuracies(ResultsStore(store, readonly=True).runs())
+    runs = _valid_accuracies(ResultsStore(store, readonly=True).runs(keys=keys))
     acts = sorted({r['config']['act'] for r in runs} | {act_label(r['config']) for r in runs})
     if runs and baseline not in acts: raise ValueError(f"unknown baseline {baseline!r}; choose one of: {', '.join(acts)}")
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
