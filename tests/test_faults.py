@@ -244,8 +244,12 @@ REAL = dict(name='ckpt', act='mish', seeds=1, dataset='fmnist', size=28, epochs=
             max_items=96, bs=32, workers=0, precision='fp32')
 
 
-def test_sigkilled_real_run_resumes_from_its_checkpoint_with_the_same_numbers(tmp_path):
-    g = write_grid(tmp_path/'g.yaml', **REAL)
+INSTRUMENTS = dict(act='learned_relu', act_ema=.9, act_freeze_pct=.5, telemetry=4)  # the EMA, the freeze and telemetry: state beyond the model's
+
+
+@pytest.mark.parametrize('extra', [{}, INSTRUMENTS], ids=['plain', 'instruments'])
+def test_sigkilled_real_run_resumes_from_its_checkpoint_with_the_same_numbers(tmp_path, extra):
+    g = write_grid(tmp_path/'g.yaml', **REAL | extra)
     args = lambda db: ['run', '--config', g, '--store', db, '--no-baseline', '--quiet']
     whole = activ_bench(*args(tmp_path/'whole.db'), '--keep-checkpoints', timeout=600)
     assert whole.returncode == 0, whole.stderr
@@ -267,6 +271,10 @@ def test_sigkilled_real_run_resumes_from_its_checkpoint_with_the_same_numbers(tm
     assert json.loads(k['history']) and [(h['epoch'], h['train_loss'], h['valid_loss'], h['accuracy']) for h in json.loads(k['history'])] == \
            [(h['epoch'], h['train_loss'], h['valid_loss'], h['accuracy']) for h in json.loads(w['history'])]
     assert k['accuracy'] == w['accuracy']
+    assert k['telemetry'] == w['telemetry']  # the samples before the kill kept, iteration numbers continued
+    if extra:
+        tel = json.loads(k['telemetry'])
+        assert tel['act_freeze']['frozen_at'] > 0 and tel['activations']['iters'][-1] > tel['act_freeze']['frozen_at'], tel['act_freeze']
     assert list(ckpts.glob('*.pt')) == []  # a finished run deletes its checkpoint
 
 
