@@ -4,7 +4,7 @@ Used by the runner/CLI integration tests through `--train-fn fake_train:train` (
 It follows the contract of `activ_bench.train`: `train(TrainConfig) -> dict`, raising on errors.
 Fields prefixed `fake_` steer it: per-activation divergence, exceptions or a hard crash, a sleep, and a log file.
 """
-import ast, importlib.util, os, random, signal, time
+import ast, importlib.util, os, random, signal, subprocess, sys, time
 from dataclasses import field, make_dataclass
 from pathlib import Path
 from activ_bench.store import DONE, DIVERGED
@@ -35,6 +35,8 @@ FAKE_FIELDS = [
     ('fake_crash', str, field(default='')),             # comma-separated activations whose process dies (SIGKILL, like the OOM killer)
     ('fake_log', 'str | None', field(default=None)),    # append 'start|end act seed pid' lines here
     ('fake_accuracy', 'float | None', field(default=None)),  # report this accuracy instead (a broken training function)
+    ('fake_unjson', str, field(default='')),            # comma-separated activations whose result holds an object JSON cannot write
+    ('fake_session_child', bool, field(default=False)),  # start a sleeping process in a session of its own (logged as 'child')
 ]
 # activ_bench's TrainConfig, field for field (so it cannot drift), with SMALL defaults and the `fake_` fields
 TrainConfig = make_dataclass('TrainConfig', [(n, t, field(default=SMALL[n]) if n in SMALL else f) for n, t, f in real_fields()]
@@ -52,6 +54,10 @@ def _in(act, names): return act in [n.strip() for n in names.split(',') if n.str
 def train(cfg: TrainConfig) -> dict:
     _log(cfg, 'start')
     t0 = time.time()
+    if cfg.fake_session_child:
+        kid = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)
+        if cfg.fake_log:
+            with open(cfg.fake_log, 'a') as f: f.write(f"child {cfg.act} {cfg.seed} {kid.pid}\n")
     if cfg.data_path is not None and not os.path.exists(cfg.data_path):  # as the real one: no data, no run
         raise FileNotFoundError(f"no data set at {cfg.data_path}")
     time.sleep(cfg.fake_sleep)
@@ -68,6 +74,7 @@ def train(cfg: TrainConfig) -> dict:
         res = dict(status=DONE, history=hist, accuracy=final, diverged_epoch=None)
     if cfg.fake_accuracy is not None and res['status'] == DONE: res['accuracy'] = cfg.fake_accuracy
     res.update(images_per_sec=1000. + rng.random(), peak_mem_mb=None, wall_time=time.time() - t0, device='cpu', n_params=1234)
+    if _in(cfg.act, cfg.fake_unjson): res['history'][-1]['model'] = object()
     _log(cfg, 'end')
     return res
 
