@@ -12,7 +12,7 @@ __all__ = ['FLAG_RENAMES', 'FLAG_OWN', 'FLAG_EXCLUDED', 'COMMANDS', 'SUMMARIES',
 import sys, os, sqlite3
 from pathlib import Path
 from fastcore.script import call_parse, parse_cli, CliError
-from .runner import run_grid, Stopped
+from .runner import run_grid, Stopped, stop_signals
 from .store import DEFAULT_STORE, open_store, FINISHED, FAILED, PENDING, RUNNING
 from .executors import BACKENDS, load_train_fn
 from .grid import DEFAULT_PRESET, DEFAULT_TRAIN_FN, PRESETS, build_grid, expand_grid, config_key
@@ -106,6 +106,13 @@ def _run_label(c:dict) -> str:
     return (c['act'] + (f"({', '.join(f'{k}={v}' for k, v in sorted(kw.items()))})" if kw else '')
             + (f" [{', '.join(f'{k}={c.get(k)}' for k in sorted(over))}]" if over else ''))
 
+def _kept(store) -> str:
+    "What is true of the finished results once a run stopped on an error: '; N finished results ... are kept', or nothing."
+    try: c = open_store(store, readonly=True).counts()
+    except Exception: return '' # no store, or not one
+    n = sum(c[s] for s in (*FINISHED, FAILED))
+    return f"; finished results already in the store are kept ({n} in {store})" if n else ''
+
 @call_parse
 def run(preset:str=None, # grid preset (`activ-bench list` shows them); default fmnist-quick unless --config is given
         config:str=None, # YAML grid file: act, seeds and TrainConfig fields; overrides the preset
@@ -145,8 +152,9 @@ def run(preset:str=None, # grid preset (`activ-bench list` shows them); default 
             print(f"  {config_key(c, train_fn)}  {_run_label(c):<28} seed {c['seed']:<3} " +
                   ' '.join(f"{k}={c[k]}" for k in ('dataset', 'size', 'epochs', 'arch', 'opt', 'lr') if k in c))
         return {'total': len(configs), 'ran': 0}
-    res = run_grid(grid, store, train_fn, workers=workers, backend=backend, retry_failed=retry_failed, baseline=baseline,
-                   progress=not quiet, ray_address=ray_address, keep_checkpoints=keep_checkpoints)
+    try: res = run_grid(grid, store, train_fn, workers=workers, backend=backend, retry_failed=retry_failed, baseline=baseline,
+                        progress=not quiet, ray_address=ray_address, keep_checkpoints=keep_checkpoints)
+    except (OSError, sqlite3.Error) as e: raise CliError(f"{e}{_kept(store)}") from None # a full disk, a store that cannot be written
     done = ', '.join(f"{res[s]} {s}" for s in (*FINISHED, FAILED, PENDING, RUNNING) if res[s])
     print(f"grid {grid.get('name')!r}: {res['total']} runs: {done}; trained {res['ran']} now. Store: {store}")
     if res['failed']:
@@ -206,7 +214,7 @@ def plan(store:str=DEFAULT_STORE, # results store with earlier runs (a pilot)
     from activ_bench.power import plan_rows, MAX_SEEDS
     if seeds is not None and seeds < 2: raise ValueError(f"--seeds {seeds}: a paired test needs at least 2 seeds")
     if not os.path.exists(store): raise ValueError(f"no results store at {store!r}: run `activ-bench run` first or pass --store")
-    rows = plan_rows(summarize(open_store(store).runs(), baseline, n_boot=200), seeds, diff)
+    rows = plan_rows(summarize(open_store(store, readonly=True).runs(), baseline, n_boot=200), seeds, diff) # only read
     if not rows: raise ValueError(f"{store!r} has no finished {baseline} runs to take the spread from")
     def f(v, fmt='.2f'): return '—' if v is None or v != v else format(v, fmt)
     print(f"{'setting':<44} {'activation':<26} {'pairs':>5} {'sd':>6}  {'from':<22} {'seeds':>5} {'detectable':>10} {'diff':>6} {'seeds needed':>12}")
@@ -261,20 +269,22 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
     sys.argv = [f'activ-bench {cmd}', *rest]
     debug = bool(os.environ.get('ACTIV_BENCH_DEBUG'))
     try:
-        if func is run: func(**_parse_run(rest))
-        else:
-            pargs, kwargs, _ = parse_cli(func)
-            func(*pargs, **kwargs)
+        with stop_signals(): # SIGTERM or SIGHUP while starting up is a clean stop too, not the default action's death
+            if func is run: func(**_parse_run(rest))
+            else:
+                pargs, kwargs, _ = parse_cli(func)
+                func(*pargs, **kwargs)
     except SystemExit as e: return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except (ValueError, OverflowError, ImportError) as e:
         if debug: raise
         return _error(cmd, e, 2)
     except CliError as e: return _error(cmd, e, 1)
-    except (OSError, sqlite3.Error) as e: # a full disk, a store that cannot be written
+    except (OSError, sqlite3.Error) as e: # a file that cannot be written or read (`run` says what became of the results)
         if debug: raise
-        return _error(cmd, f"{e}; finished results already in the store are kept", 1)
+        return _error(cmd, e, 1)
     except Stopped as e:
-        print(f"activ-bench {cmd}: stopped by {e}; runs in flight went back to pending; run the same command again to resume", file=sys.stderr)
+        back = 'runs in flight went back to pending; ' if getattr(e, 'released', False) else ''
+        print(f"activ-bench {cmd}: stopped by {e}; {back}run the same command again to resume", file=sys.stderr)
         return 128 + e.signum
     except KeyboardInterrupt:
         print(f"activ-bench {cmd}: interrupted; run the same command again to resume", file=sys.stderr)

@@ -186,8 +186,9 @@ def run_grid(grid:dict|str, # a grid dict (see `expand_grid`) or a preset name
                             _taken_over(by_key.get(key, {})); continue
                         ran += 1
                         if pb is not None: pb.comment = _comment(by_key.get(key, {}), res); pb.update(min(ran, todo))
-        except BaseException:
+        except BaseException as e:
             if pb is not None: pb.on_interrupt()
+            if isinstance(e, Stopped): e.released = True # what the CLI may say: the runs in flight are given back below
             raise
         else:
             if type(pb).__name__ == 'ConsoleProgressBar': print() # end the bar's line
