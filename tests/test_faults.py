@@ -437,7 +437,7 @@ def test_a_locked_store_says_so_within_seconds_and_then_goes_on(tmp_path):
         lock.execute('ROLLBACK'); lock.close()
     assert p.wait(timeout=120) == 0, lines
     assert time.time() - t_lock < 60
-    assert sorted(x['status'] for x in rows(db)) == ['done', 'done']
+    assert sorted(x['status'] for x in rows(db)).count('done') == 2  # the grid's relu and mish
 
 
 def test_a_training_subprocess_in_a_session_of_its_own_dies_with_the_runner(tmp_path):
