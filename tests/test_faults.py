@@ -3,7 +3,7 @@
 Each test injects one fault and checks what the issue asks for: no finished run lost or duplicated, no process
 left behind, runs in flight back to pending, and one `error:` line (never a traceback) with the right exit code.
 """
-import os, sys, time, json, signal, sqlite3, resource, importlib.util
+import os, re, sys, time, json, signal, sqlite3, resource, importlib.util
 from pathlib import Path
 import pytest
 from conftest import FAKE, TESTS, rows, write_grid, activ_bench, activ_bench_popen, wait_for, statuses, log_lines
@@ -300,7 +300,7 @@ def test_report_survives_bad_rows_reads_only_and_writes_strict_json(tmp_path):
     mish = [s for s in summary if s['act'] == 'mish'][0]
     assert mish['n_done'] == 1  # the two broken accuracies count as missing, not as numbers
     md = (out/'report.md').read_text()
-    assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; co' in md and '<script>' not in md
+    assert '\\<script>alert(1)\\</script> & co' in md and not re.search(r'(?<!\\)<script', md)  # shown, not rendered
     assert '<script>' not in (out/'report.html').read_text()
     assert not [p for p in out.iterdir() if p.name.startswith('.')]  # no temporary files left
 
@@ -463,3 +463,20 @@ def test_sigterm_while_starting_up_is_a_clean_stop(tmp_path):
     assert 'stopped by SIGTERM' in err and 'Traceback' not in err, err
     assert 'runs in flight' not in err, err  # there were none
     assert 'running' not in statuses(db)
+
+
+def test_exit_1_messages_say_only_what_is_true(tmp_path):
+    import fake_train
+    good = tmp_path/'good.db'
+    run_grid(dict(name='g', act='mish', seeds=1), good, fake_train.train, backend='inline', progress=False)
+    for args in (['run', '--act', 'mish', '--store', '/proc/nope/x.db', '--train-fn', FAKE],  # no store: nothing was kept
+                 ['report', '--store', good, '--out', '/proc/nope']):  # a report that cannot be written: the store is not at stake
+        r = _main(*args)
+        assert r.returncode == 1, (args, r.returncode, r.stderr)
+        _no_traceback(r)
+        assert 'kept' not in r.stderr, r.stderr
+    norelu = tmp_path/'norelu.db'
+    run_grid(dict(name='n', act='mish', seeds=2), norelu, fake_train.train, backend='inline', progress=False, baseline=None)
+    r = _main('report', '--store', norelu, '--out', tmp_path/'rep2', '--n-boot', 20)  # no relu runs: a report without comparisons
+    assert r.returncode == 0, r.stderr
+    assert 'This store has no relu runs: there are no comparisons' in (tmp_path/'rep2'/'report.md').read_text()
