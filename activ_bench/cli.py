@@ -250,10 +250,15 @@ def _error(cmd, msg, code):
     print(f"activ-bench {cmd}: error: {' '.join(str(msg).split()) if code == 2 else msg}", file=sys.stderr)
     return code
 
+def _ignore_stops():
+    "The console script is stopping already: a second Ctrl-C or SIGTERM while Python exits is not a traceback"
+    import signal
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP): signal.signal(s, signal.SIG_IGN)
+
 def main(argv:list|None=None, # arguments after the program name (default: sys.argv[1:])
         ) -> int: # exit code
     "The `activ-bench` console script."
-    argv = sys.argv[1:] if argv is None else list(argv)
+    console, argv = argv is None, sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
         print(usage(), file=sys.stdout if argv else sys.stderr)
         return 0 if argv else 2
@@ -283,10 +288,12 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
         if debug: raise
         return _error(cmd, e, 1)
     except Stopped as e:
+        if console: _ignore_stops()
         back = 'runs in flight went back to pending; ' if getattr(e, 'released', False) else ''
         print(f"activ-bench {cmd}: stopped by {e}; {back}run the same command again to resume", file=sys.stderr)
         return 128 + e.signum
     except KeyboardInterrupt:
+        if console: _ignore_stops()
         print(f"activ-bench {cmd}: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
     finally: sys.argv = old_argv

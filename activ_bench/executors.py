@@ -154,6 +154,8 @@ def _subreaper():
 @contextmanager
 def _sigint_blocked():
     "SIGINT blocked in this thread: a process started meanwhile (the forkserver, a spawned run) inherits the mask."
+    from multiprocessing import resource_tracker
+    resource_tracker.ensure_running() # first: starting, it unblocks SIGINT in this thread
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try: yield
     finally: signal.pthread_sigmask(signal.SIG_SETMASK, old)

@@ -480,3 +480,24 @@ def test_exit_1_messages_say_only_what_is_true(tmp_path):
     r = _main('report', '--store', norelu, '--out', tmp_path/'rep2', '--n-boot', 20)  # no relu runs: a report without comparisons
     assert r.returncode == 0, r.stderr
     assert 'This store has no relu runs: there are no comparisons' in (tmp_path/'rep2'/'report.md').read_text()
+
+
+def test_ctrl_c_while_the_runs_processes_start_prints_no_traceback(tmp_path):
+    # a terminal's Ctrl-C goes to the whole process group: the runner, its resource tracker and its forkserver, which
+    # may still be importing (Python would print a KeyboardInterrupt traceback from it)
+    g = write_grid(tmp_path/'g.yaml', name='ctrlc', act='mish', seeds=1, fake_sleep=5.)
+    p = activ_bench_popen('run', '--config', g, '--train-fn', FAKE, '--store', tmp_path/'s.db', '--quiet', start_new_session=True)
+    def forkserver():
+        def cmd(k):
+            try: return Path(f'/proc/{k}/cmdline').read_bytes()
+            except OSError: return b''
+        return [k for k in _descendants(p.pid) if b'forkserver' in cmd(k)]
+    assert wait_for(forkserver, timeout=120, every=.01), p.stderr.read() if p.poll() is not None else ''
+    for _ in range(10):  # an impatient user, while the forkserver imports
+        try: os.killpg(p.pid, signal.SIGINT)
+        except ProcessLookupError: break
+        time.sleep(.03)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130, (p.returncode, err)
+    assert 'Traceback' not in err and 'KeyboardInterrupt' not in err, err
+    assert 'running' not in statuses(tmp_path/'s.db')
