@@ -17,7 +17,7 @@ from .executors import CHECKPOINT_ENV
 from .grid import config_key
 
 # %% ../nbs/14_checkpoint.ipynb #b01b8d74
-CHECKPOINT_FORMAT = 'activ_bench.checkpoint/1' # what every checkpoint says it is
+CHECKPOINT_FORMAT = 'activ_bench.checkpoint/2' # what every checkpoint says it is (2: with the iteration counter and callbacks' state)
 
 def plain(o):
     "`o` as tensors, numbers, strings, None, lists, tuples and dicts only (what `weights_only=True` loads)."
@@ -73,7 +73,8 @@ def load_checkpoint(path:str|Path, run:str|None=None) -> dict|None: # None if th
         why = next((l for l in lines if 'Unsupported global' in l), lines[0])[:200]
         raise CheckpointError(f"checkpoint {str(path)!r} cannot be read ({type(e).__name__}: {why})") from None
     if not isinstance(state, dict) or state.get('format') != CHECKPOINT_FORMAT:
-        raise CheckpointError(f"{str(path)!r} is not an activ_bench checkpoint (format {CHECKPOINT_FORMAT!r})")
+        raise CheckpointError(f"{str(path)!r} is not an activ_bench checkpoint of format {CHECKPOINT_FORMAT!r} "
+                              f"(it says {state.get('format') if isinstance(state, dict) else None!r})")
     if run is not None and state.get('run') != run:
         raise CheckpointError(f"checkpoint {str(path)!r} belongs to run {state.get('run')!r}, not to {run!r}")
     return state
@@ -90,6 +91,10 @@ def _load_opt_state(opt, sd:dict, device):
     if 'slow_weights' in sd and sd['slow_weights'] is not None:
         sd['slow_weights'] = L(L(t.to(device) for t in pg) for pg in sd['slow_weights'])
     opt.load_state_dict(sd)
+
+def _stateful_cbs(learn) -> dict:
+    "{class name: callback} of `learn`'s callbacks that keep state a checkpoint must carry (`checkpoint_state`)."
+    return {type(cb).__name__: cb for cb in learn.cbs if callable(getattr(type(cb), 'checkpoint_state', None))}
 
 class CheckpointCallback(Callback):
     "Save the whole training state after every epoch; resume from it."
@@ -109,9 +114,15 @@ class CheckpointCallback(Callback):
         if state['n_epoch'] != self.n_epoch:
             self.refused = f"checkpoint {str(self.path)!r} is of a {state['n_epoch']}-epoch run, not {self.n_epoch}"
             warnings.warn(f"{self.refused}: refused, this run starts from scratch"); return
+        cbs, saved = _stateful_cbs(self.learn), state.get('callbacks') or {}
+        if missing := [n for n in cbs if n not in saved]:
+            self.refused = f"checkpoint {str(self.path)!r} lacks the state of {', '.join(missing)}"
+            warnings.warn(f"{self.refused}: refused, this run starts from scratch"); return
         dev = next(self.model.parameters()).device
         self.model.load_state_dict({k: v.to(dev) for k, v in state['model'].items()})
         _load_opt_state(self.opt, state['opt'], dev)
+        for n, cb in cbs.items(): cb.load_checkpoint_state(saved[n]) # before any batch reads it
+        self.learn.train_iter = state['train_iter'] # sampling, freezing and tracking go by it
         self.start = self.resumed_epoch = state['epoch'] + 1
         self.pending = state
 
@@ -135,7 +146,8 @@ class CheckpointCallback(Callback):
         save_checkpoint(self.path, dict(run=self.run, epoch=self.epoch, n_epoch=self.n_epoch,
             model=self.model.state_dict(), opt=_opt_state(self.opt), rng=rng_states(self.dls),
             smooth_loss=dict(count=sl.count, val=sl.val), history=getattr(stats, 'history', []),
-            n_imgs=getattr(stats, 'n_imgs', 0), train_time=getattr(stats, 'train_time', 0.)))
+            n_imgs=getattr(stats, 'n_imgs', 0), train_time=getattr(stats, 'train_time', 0.), train_iter=self.learn.train_iter,
+            callbacks={n: cb.checkpoint_state() for n, cb in _stateful_cbs(self.learn).items()}))
 
     def after_fit(self):
         if self.pending is not None: self._restore() # every epoch was in the checkpoint: its history is the run's

@@ -186,6 +186,13 @@ def _check_data_dir(path:str):
     if not p.exists() and not p.parent.is_dir(): raise ValueError(f"--data-dir {path!r}: its parent folder {str(p.parent)!r} does not exist")
 
 # %% ../nbs/29_cli.ipynb #b0d1cd0a
+def _kept(store) -> str:
+    "What is true of the finished results once a run stopped on an error: '; N finished results ... are kept', or nothing."
+    try: c = open_store(store, readonly=True).counts()
+    except Exception: return '' # no store, or not one
+    n = sum(c[s] for s in (*FINISHED, FAILED))
+    return f"; finished results already in the store are kept ({n} in {store})" if n else ''
+
 RUN_GROUPS = {'grid': ('preset', 'config', 'act', 'seeds', 'no_baseline'),
               'runner': ('store', 'workers', 'backend', 'ray_address', 'train_fn', 'retry_failed', 'dry_run', 'check', 'quiet',
                          'keep_checkpoints', 'data_dir')} # `run`'s own parameters, as `--help` groups them (the fields between)
@@ -233,9 +240,7 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
     from activ_bench.runner import run_grid
     try: res = run_grid(grid, store, train_fn, workers=workers, backend=backend, retry_failed=retry_failed, baseline=baseline,
                         progress=not quiet, ray_address=ray_address, keep_checkpoints=keep_checkpoints)
-    except (OSError, sqlite3.Error) as e: # a full disk, a store that cannot be written: say what is kept only if there is a store
-        kept = "; finished results already in the store are kept" if Path(store).is_file() else ''
-        raise CliError(f"{e}{kept}") from None
+    except (OSError, sqlite3.Error) as e: raise CliError(f"{e}{_kept(store)}") from None # a full disk, a store that cannot be written
     done = ', '.join(f"{res[s]} {s}" for s in (*FINISHED, FAILED, PENDING, RUNNING) if res[s])
     print(f"grid {grid.get('name')!r}: {res['total']} runs: {done}; trained {res['ran']} now. Store: {store}")
     if res['failed']:
@@ -358,7 +363,7 @@ def plan(store:str=DEFAULT_STORE, # results store with earlier runs (a pilot)
     if diff is not None and not (math.isfinite(diff) and diff > 0): raise ValueError(f"--diff {diff}: the difference to detect must be a positive number of accuracy points")
     if seeds is not None and seeds < 2: raise ValueError(f"--seeds {seeds}: a paired test needs at least 2 seeds")
     if not os.path.exists(store): raise ValueError(f"no results store at {store!r}: run `activ-bench run` first or pass --store")
-    rows = plan_rows(summarize(open_store(store, readonly=True).runs(), baseline, n_boot=200), seeds, diff)
+    rows = plan_rows(summarize(open_store(store, readonly=True).runs(), baseline, n_boot=200), seeds, diff) # only read
     if not rows: raise ValueError(f"{store!r} has no finished {baseline} runs to take the spread from")
     def f(v, fmt='.2f'): return '—' if v is None or v != v else format(v, fmt)
     print(f"{'setting':<44} {'activation':<26} {'pairs':>5} {'sd':>6}  {'from':<22} {'seeds':>5} {'detectable':>10} {'diff':>6} {'seeds needed':>12}")
@@ -441,10 +446,15 @@ def _error(cmd, msg, code):
     print(f"activ-bench {cmd}: error: {' '.join(str(msg).split()) if code == 2 else msg}", file=sys.stderr)
     return code
 
+def _ignore_stops():
+    "The console script is stopping already: a second Ctrl-C or SIGTERM while Python exits is not a traceback"
+    import signal
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP): signal.signal(s, signal.SIG_IGN)
+
 def main(argv:list|None=None, # arguments after the program name (default: sys.argv[1:])
         ) -> int: # exit code
     "The `activ-bench` console script."
-    argv = sys.argv[1:] if argv is None else list(argv)
+    console, argv = argv is None, sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
         print(usage(), file=sys.stdout if argv else sys.stderr)
         return 0 if argv else 2
@@ -460,7 +470,10 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
     sys.argv = [f'activ-bench {cmd}', *rest]
     debug = bool(os.environ.get('ACTIV_BENCH_DEBUG'))
     try:
-        if func is run: func(**_parse_run(rest))
+        if func is run:
+            kwargs = _parse_run(rest) # `--help` exits here, before the runner (and torch) is imported
+            from activ_bench.runner import stop_signals
+            with stop_signals(): func(**kwargs) # SIGTERM or SIGHUP while starting up is a clean stop, not the default death
         else: func(**vars(command_parser(func, f'activ-bench {cmd}').parse_args(rest)))
     except SystemExit as e: return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except (ValueError, OverflowError, ImportError) as e:
@@ -471,12 +484,15 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
         if debug: raise
         return _error(cmd, e, 1)
     except KeyboardInterrupt:
+        if console: _ignore_stops()
         print(f"activ-bench {cmd}: interrupted; run the same command again to resume", file=sys.stderr)
         return 130
     except BaseException as e:
         runner = sys.modules.get('activ_bench.runner') # loaded by `run` only when it trains
         if runner is None or not isinstance(e, runner.Stopped): raise
-        print(f"activ-bench {cmd}: stopped by {e}; runs in flight went back to pending; run the same command again to resume", file=sys.stderr)
+        if console: _ignore_stops()
+        back = 'runs in flight went back to pending; ' if getattr(e, 'released', False) else ''
+        print(f"activ-bench {cmd}: stopped by {e}; {back}run the same command again to resume", file=sys.stderr)
         return 128 + e.signum
     finally: sys.argv = old_argv
     return 0
@@ -506,7 +522,7 @@ def kernels(acts:str='all', # comma list of pointwise activations, or 'all'
 COMMANDS['kernels'] = kernels
 SUMMARIES['kernels'] = "time each activation's forward/backward kernels against ReLU (ours, seed formula, native op)"
 
-# %% ../nbs/29_cli.ipynb #cc16db81
+# %% ../nbs/29_cli.ipynb #94049218
 @call_parse
 def lr_find(preset:str=None, # grid preset whose setting is swept (fmnist-quick unless --config is given)
             config:str=None, # YAML grid file; its first setting is swept

@@ -146,7 +146,7 @@ def time_kernels(acts:list|None=None, # pointwise activations (default: all); re
             rows.append(dict(dtype=dn, act=a, form=f, fwd=_quartiles(t_f[(a, f)]), bwd=_quartiles(t_b[(a, f)]),
                              saved=sb / x.nbytes, compile_s=sum(ct) if all(c is not None for c in ct) else None,
                              nbytes=x.nbytes, device=dev.type))
-        del forms
+        forms.clear() # this dtype's tensors go before the next dtype's are made
     return rows
 
 # %% ../nbs/04_kernels.ipynb #9a972de3

@@ -46,9 +46,10 @@ class Store:
     "What every results store backend provides (see the list above)."
     def add(self, configs:list, grid:str|None=None, train_fn=None) -> list: raise NotImplementedError
     def claim(self, keys:list, owner:str, lease_s:float=300.) -> tuple|None: raise NotImplementedError
-    def heartbeat(self, keys:list, owner:str): raise NotImplementedError
+    def start(self, key:str, owner:str) -> bool: raise NotImplementedError
+    def heartbeat(self, keys:list, owner:str) -> list: raise NotImplementedError
     def release(self, keys:list, owner:str): raise NotImplementedError
-    def finish(self, key:str, result:dict) -> bool: raise NotImplementedError
+    def finish(self, key:str, result:dict, owner:str|None=None) -> bool: raise NotImplementedError
     def update_config(self, key:str, config:dict): raise NotImplementedError
     def reset_failed(self, keys:list) -> int: raise NotImplementedError
     def runs(self, status:str|tuple|None=None, keys:list|None=None) -> list: raise NotImplementedError

@@ -262,6 +262,54 @@ class FreezeActParams(Callback):
     def after_fit(self):
         for p in getattr(self, 'params', []): p.requires_grad_(True)
 
+# %% ../nbs/15_telemetry.ipynb #de428fd7
+@patch
+def checkpoint_state(self:ActivationTelemetry) -> dict:
+    "The samples recorded so far (statistics as float32 tensors: exactly the values recorded)."
+    t = lambda rows: torch.tensor(rows, dtype=torch.float32)
+    return dict(iters=list(self.iters), epochs=list(self.epochs), stats=t(self.stats), grads=t(self.grads), hists=t(self.hists))
+
+@patch
+def load_checkpoint_state(self:ActivationTelemetry, state:dict):
+    self.iters, self.epochs = list(state['iters']), list(state['epochs'])
+    self.stats, self.grads, self.hists = (state[k].tolist() for k in ('stats', 'grads', 'hists'))
+
+@patch
+def checkpoint_state(self:ActParamTracker) -> dict:
+    "The steps and values recorded so far."
+    return dict(steps=list(self.steps), values=[[n, p, list(ms), list(ss)] for (n, p), (ms, ss) in self.values.items()])
+
+@patch
+def load_checkpoint_state(self:ActParamTracker, state:dict):
+    self.steps = list(state['steps'])
+    self.values = {(n, p): (list(ms), list(ss)) for n, p, ms, ss in state['values']}
+
+@patch
+def checkpoint_state(self:ActParamEMA) -> dict:
+    "The average so far."
+    return dict(avg=[a.detach().cpu().clone() for a in self.avg])
+
+@torch.no_grad()
+def _copy_into(dst:list, src:list, owner:str):
+    if len(dst) != len(src): raise ValueError(f"{owner}: the checkpoint holds {len(src)} tensors, this model {len(dst)}")
+    for a, s in zip(dst, src): a.copy_(s.to(a.device))
+
+@patch
+def load_checkpoint_state(self:ActParamEMA, state:dict): _copy_into(self.avg, state['avg'], 'ActParamEMA')
+
+@patch
+def checkpoint_state(self:FreezeActParams) -> dict:
+    "Where the parameters were frozen, and their frozen values (None: not frozen yet)."
+    return dict(frozen_at=self.frozen_at, frozen=None if self.frozen is None else [v.detach().cpu().clone() for v in self.frozen])
+
+@patch
+def load_checkpoint_state(self:FreezeActParams, state:dict):
+    self.frozen_at, self.frozen = state['frozen_at'], None
+    if state['frozen'] is None: return
+    self.frozen = [p.detach().clone() for p in self.params]
+    _copy_into(self.frozen, state['frozen'], 'FreezeActParams')
+    for p in self.params: p.requires_grad_(False); p.grad = None
+
 # %% ../nbs/15_telemetry.ipynb #a2deed37
 def instrument_callbacks(telemetry:int=0, act_ema:float|None=None, act_freeze_pct:float|None=None, act_ema_train:bool=False) -> list:
     "The callbacks for the `TrainConfig` options `telemetry`, `act_ema`, `act_freeze_pct` and `act_ema_train`."

@@ -18,7 +18,7 @@ from fastai.torch_core import default_device, find_bs
 from .checks import check_choice
 from .activations import act_factory, LearnedRelu
 from .models import ARCH_TABLE
-from .optim import get_opt_func, fit_with_schedule, OPTIMIZERS
+from .optim import get_opt_func, opt_fn, fit_with_schedule, OPTIMIZERS
 from .data import get_dls
 from .config import (TrainConfig, ARCHS, OPT_NAMES, INIT_NAMES, PRECISIONS, ACT_PLACES, ACT_PLACE_PRESETS, ACT_CONVS,
                                 _places_kwargs, _stages_kwargs, DONE, DIVERGED) # the torch-free layer (`13a_config`); re-exported here

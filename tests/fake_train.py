@@ -4,7 +4,7 @@ Used by the runner/CLI integration tests through `--train-fn fake_train:train` (
 It follows the contract of `activ_bench.train`: `train(TrainConfig) -> dict`, raising on errors.
 Fields prefixed `fake_` steer it: per-activation divergence, exceptions or a hard crash, a sleep, and a log file.
 """
-import os, random, signal, time
+import os, random, signal, subprocess, sys, time
 from dataclasses import field, make_dataclass
 from activ_bench.config import TrainConfig as RealTrainConfig, DONE, DIVERGED  # torch-free: no torch in the run processes
 from activ_bench.progress import report_progress
@@ -18,6 +18,8 @@ FAKE_FIELDS = [
     ('fake_crash', str, field(default='')),             # comma-separated activations whose process dies (SIGKILL, like the OOM killer)
     ('fake_log', 'str | None', field(default=None)),    # append 'start|end act seed pid' lines here
     ('fake_accuracy', 'float | None', field(default=None)),  # report this accuracy instead (a broken training function)
+    ('fake_unjson', str, field(default='')),            # comma-separated activations whose result holds an object JSON cannot write
+    ('fake_session_child', bool, field(default=False)),  # start a sleeping process in a session of its own (logged as 'child')
 ]
 # activ_bench's TrainConfig itself (its fields, types and `validate`), with SMALL defaults and the `fake_` fields
 _TYPES = {n: f.type for n, f in RealTrainConfig.__dataclass_fields__.items()}
@@ -36,6 +38,10 @@ def _in(act, names): return act in [n.strip() for n in names.split(',') if n.str
 def train(cfg: TrainConfig) -> dict:
     _log(cfg, 'start')
     t0 = time.time()
+    if cfg.fake_session_child:
+        kid = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], start_new_session=True)
+        if cfg.fake_log:
+            with open(cfg.fake_log, 'a') as f: f.write(f"child {cfg.act} {cfg.seed} {kid.pid}\n")
     if cfg.data_path is not None and not os.path.exists(cfg.data_path):  # as the real one: no data, no run
         raise FileNotFoundError(f"no data set at {cfg.data_path}")
     time.sleep(cfg.fake_sleep)
@@ -53,6 +59,7 @@ def train(cfg: TrainConfig) -> dict:
         for h in hist: report_progress(epoch=h['epoch'] + 1, n_epochs=cfg.epochs, batch=0, n_batches=1, accuracy=h['accuracy'])  # as train's callback
     if cfg.fake_accuracy is not None and res['status'] == DONE: res['accuracy'] = cfg.fake_accuracy
     res.update(images_per_sec=1000. + rng.random(), peak_mem_mb=None, wall_time=time.time() - t0, device='cpu', n_params=1234)
+    if _in(cfg.act, cfg.fake_unjson): res['history'][-1]['model'] = object()
     _log(cfg, 'end')
     return res
 

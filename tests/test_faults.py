@@ -3,7 +3,7 @@
 Each test injects one fault and checks what the issue asks for: no finished run lost or duplicated, no process
 left behind, runs in flight back to pending, and one `error:` line (never a traceback) with the right exit code.
 """
-import os, sys, time, json, signal, sqlite3, resource, importlib.util
+import os, re, sys, time, json, signal, sqlite3, resource, importlib.util
 from pathlib import Path
 import pytest
 from conftest import FAKE, TESTS, rows, write_grid, activ_bench, activ_bench_popen, wait_for, statuses, log_lines
@@ -244,8 +244,12 @@ REAL = dict(name='ckpt', act='mish', seeds=1, dataset='fmnist', size=28, epochs=
             max_items=96, bs=32, workers=0, precision='fp32')
 
 
-def test_sigkilled_real_run_resumes_from_its_checkpoint_with_the_same_numbers(tmp_path):
-    g = write_grid(tmp_path/'g.yaml', **REAL)
+INSTRUMENTS = dict(act='learned_relu', act_ema=.9, act_freeze_pct=.5, telemetry=4)  # the EMA, the freeze and telemetry: state beyond the model's
+
+
+@pytest.mark.parametrize('extra', [{}, INSTRUMENTS], ids=['plain', 'instruments'])
+def test_sigkilled_real_run_resumes_from_its_checkpoint_with_the_same_numbers(tmp_path, extra):
+    g = write_grid(tmp_path/'g.yaml', **REAL | extra)
     args = lambda db: ['run', '--config', g, '--store', db, '--no-baseline', '--quiet']
     whole = activ_bench(*args(tmp_path/'whole.db'), '--keep-checkpoints', timeout=600)
     assert whole.returncode == 0, whole.stderr
@@ -267,6 +271,10 @@ def test_sigkilled_real_run_resumes_from_its_checkpoint_with_the_same_numbers(tm
     assert json.loads(k['history']) and [(h['epoch'], h['train_loss'], h['valid_loss'], h['accuracy']) for h in json.loads(k['history'])] == \
            [(h['epoch'], h['train_loss'], h['valid_loss'], h['accuracy']) for h in json.loads(w['history'])]
     assert k['accuracy'] == w['accuracy']
+    assert k['telemetry'] == w['telemetry']  # the samples before the kill kept, iteration numbers continued
+    if extra:
+        tel = json.loads(k['telemetry'])
+        assert tel['act_freeze']['frozen_at'] > 0 and tel['activations']['iters'][-1] > tel['act_freeze']['frozen_at'], tel['act_freeze']
     assert list(ckpts.glob('*.pt')) == []  # a finished run deletes its checkpoint
 
 
@@ -292,6 +300,204 @@ def test_report_survives_bad_rows_reads_only_and_writes_strict_json(tmp_path):
     mish = [s for s in summary if s['act'] == 'mish'][0]
     assert mish['n_done'] == 1  # the two broken accuracies count as missing, not as numbers
     md = (out/'report.md').read_text()
-    assert '&lt;script&gt;alert(1)&lt;/script&gt; &amp; co' in md and '<script>' not in md
+    assert '\\<script>alert(1)\\</script> & co' in md and not re.search(r'(?<!\\)<script', md)  # shown, not rendered
     assert '<script>' not in (out/'report.html').read_text()
     assert not [p for p in out.iterdir() if p.name.startswith('.')]  # no temporary files left
+
+
+# --- issue 24: a stopped runner, a run claimed at a signal, a read-only folder, bad results, a locked store ----------
+
+def _run_grid_proc(db, log, *, sleep, lease_s=300., heartbeat_s=30., pre=''):
+    "A runner as `python -c` calling `run_grid` (a lease and heartbeat the CLI does not expose); `pre`: code run first."
+    code = f"""
+import sys, os, signal
+{pre}
+from activ_bench.runner import run_grid
+res = run_grid(dict(name='p', act='mish', seeds=1, fake_sleep={sleep}, fake_log={str(log)!r}), {str(db)!r}, 'fake_train:train',
+               baseline=None, progress=False, lease_s={lease_s}, heartbeat_s={heartbeat_s}, workers=1)
+print(res)
+"""
+    import subprocess
+    from conftest import cli_env
+    return subprocess.Popen([sys.executable, '-c', code], env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_stopped_runner_that_lost_its_run_abandons_the_training_and_commits_nothing(tmp_path):
+    db, log = tmp_path/'s.db', tmp_path/'runs.log'
+    a = _run_grid_proc(db, log, sleep=30., lease_s=3., heartbeat_s=.5)
+    b = None
+    try:
+        assert wait_for(lambda: len(log_lines(log)) == 1, timeout=120), (a.poll(), a.stderr.read() if a.poll() is not None else '')
+        a_train = int(log_lines(log)[0][3])
+        a.send_signal(signal.SIGSTOP)  # Ctrl-Z: the runner stops, its training (a process group of its own) goes on
+        time.sleep(4)  # past the lease
+        b = _run_grid_proc(db, log, sleep=30., lease_s=3., heartbeat_s=.5)
+        assert wait_for(lambda: len([l for l in log_lines(log) if l[0] == 'start']) == 2, timeout=120), b.stderr.read() if b.poll() is not None else ''
+        assert _alive(a_train)  # two trainings at once while the first runner sleeps...
+        a.send_signal(signal.SIGCONT)
+        assert wait_for(lambda: not _alive(a_train), timeout=10)  # ...until it wakes, finds its claim gone and abandons its own
+        out, err = a.communicate(timeout=60)
+        assert a.returncode == 0 and 'Traceback' not in err, err
+        assert 'was taken back by another runner' in err and "'ran': 0" in out, (out, err)
+        out, err = b.communicate(timeout=120)
+        assert b.returncode == 0 and "'ran': 1" in out, err
+    finally:
+        for p in (a, b):
+            if p is not None and p.poll() is None: p.send_signal(signal.SIGCONT); p.kill(); p.wait()
+    (r,) = rows(db)
+    assert r['status'] == 'done' and r['attempts'] == 2  # two trainings, one commit: the second runner's
+    ends = [l for l in log_lines(log) if l[0] == 'end']
+    assert len(ends) == 1 and int(ends[0][3]) != a_train
+
+
+@pytest.mark.parametrize('sig', [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_run_claimed_as_a_signal_arrives_goes_back_to_pending_and_counts_no_training(tmp_path, sig):
+    db, log = tmp_path/'s.db', tmp_path/'runs.log'
+    pre = f"""
+from activ_bench.sqlite_store import ResultsStore
+_claim = ResultsStore.claim
+def claim(self, *a, **k):  # the signal arrives right after the claim's commit, before the run is submitted
+    got = _claim(self, *a, **k)
+    if got: os.kill(os.getpid(), {int(sig)})
+    return got
+ResultsStore.claim = claim
+"""
+    p = _run_grid_proc(db, log, sleep=0., pre=pre)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode != 0 and 'Stopped' in err or 'KeyboardInterrupt' in err, (p.returncode, err)
+    (r,) = rows(db)
+    assert r['status'] == 'pending' and r['owner'] is None, r  # back to the pool at once
+    assert r['attempts'] == 0 and not log_lines(log)  # claimed, never trained: not counted
+
+
+def _read_only_folder_cmd(folder) -> list|None:
+    """A command prefix under which `folder` cannot be written: a read-only bind mount in a mount namespace of its own (root
+    ignores permission bits), or nothing for another user (`chmod` does it); None where neither is possible."""
+    import shutil, subprocess
+    if os.geteuid() != 0: return []
+    if not shutil.which('unshare'): return None
+    pre = ['unshare', '-m', 'sh', '-c', f'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" "$0" && exec "$@"', str(folder)]
+    probe = subprocess.run(pre + ['touch', str(folder/'probe')], capture_output=True, text=True)
+    return pre if probe.returncode != 0 and 'Read-only file system' in probe.stderr else None
+
+
+def test_report_and_plan_read_a_wal_store_in_a_read_only_folder_and_write_nothing(tmp_path):
+    import subprocess, fake_train
+    from conftest import cli_env
+    folder, out = tmp_path/'store', tmp_path/'out'
+    folder.mkdir()
+    db = folder/'s.db'
+    run_grid(dict(name='ro', act='mish', seeds=3), db, fake_train.train, backend='inline', progress=False)
+    con = sqlite3.connect(db); assert con.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'; con.close()  # as the runner left it
+    assert sorted(p.name for p in folder.iterdir()) in (['s.db'], ['s.checkpoints', 's.db'])
+    before, mtime, names = db.read_bytes(), db.stat().st_mtime_ns, sorted(p.name for p in folder.iterdir())
+    db.chmod(0o444); folder.chmod(0o555)
+    try:
+        pre = _read_only_folder_cmd(folder)
+        if pre is None: pre = []  # no way to make it read-only here: still, nothing may be written or created
+        exe = Path(sys.executable).parent/'activ-bench'
+        for args in (['report', '--store', db, '--out', out, '--n-boot', 200], ['plan', '--store', db]):
+            r = subprocess.run(pre + [str(exe), *map(str, args)], env=cli_env(), capture_output=True, text=True, timeout=300)
+            assert r.returncode == 0, (args[0], r.stderr)
+            assert 'Traceback' not in r.stderr, r.stderr
+    finally: folder.chmod(0o755)
+    assert (out/'report.md').exists()
+    assert sorted(p.name for p in folder.iterdir()) == names  # no -wal, no -shm
+    assert db.read_bytes() == before and db.stat().st_mtime_ns == mtime  # not a byte, not a touch
+
+
+def test_a_result_json_cannot_hold_is_a_failed_run_not_a_crash(tmp_path):
+    db = tmp_path/'s.db'
+    g = write_grid(tmp_path/'g.yaml', name='unjson', act='mish', seeds=1, fake_unjson='mish')
+    r = activ_bench('run', '--config', g, '--train-fn', FAKE, '--store', db, '--quiet')
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    _no_traceback(r)
+    st = {x['act']: x for x in rows(db)}
+    assert st['relu']['status'] == 'done' and st['mish']['status'] == 'failed', st
+    assert 'cannot be stored' in st['mish']['error'], st['mish']['error']
+
+
+def test_a_locked_store_says_so_within_seconds_and_then_goes_on(tmp_path):
+    import threading
+    db = tmp_path/'s.db'
+    ResultsStore(db).add([{'act': 'relu', 'seed': 0}])
+    lock = sqlite3.connect(db, isolation_level=None); lock.execute('BEGIN IMMEDIATE')  # another process holds the write lock
+    p = activ_bench_popen('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--quiet')
+    lines, t_said = [], []
+    def read():
+        for l in p.stderr:
+            lines.append(l)
+            if 'is locked by another process' in l: t_said.append(time.time())
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        assert wait_for(lambda: t_said, timeout=120), (p.poll(), lines)
+        assert 'waiting up to' in ''.join(lines)
+        t_lock = time.time()
+    finally:
+        lock.execute('ROLLBACK'); lock.close()
+    assert p.wait(timeout=120) == 0, lines
+    assert time.time() - t_lock < 60
+    assert sorted(x['status'] for x in rows(db)).count('done') == 2  # the grid's relu and mish
+
+
+def test_a_training_subprocess_in_a_session_of_its_own_dies_with_the_runner(tmp_path):
+    db, log = tmp_path/'s.db', tmp_path/'runs.log'
+    g = write_grid(tmp_path/'g.yaml', name='sess', act='mish', seeds=1, fake_sleep=60., fake_log=str(log), fake_session_child=True)
+    p = activ_bench_popen('run', '--config', g, '--train-fn', FAKE, '--store', db, '--workers', 2, '--quiet')
+    try:
+        assert wait_for(lambda: len([l for l in log_lines(log) if l[0] == 'child']) == 2, timeout=120), p.stderr.read() if p.poll() is not None else ''
+    finally:
+        p.kill(); p.wait()
+    kids = [int(l[3]) for l in log_lines(log) if l[0] == 'child']
+    assert wait_for(lambda: not any(_alive(k) for k in kids), timeout=10), [k for k in kids if _alive(k)]
+
+
+def test_sigterm_while_starting_up_is_a_clean_stop(tmp_path):
+    db = tmp_path/'s.db'
+    p = activ_bench_popen('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--quiet')
+    maps = lambda: Path(f'/proc/{p.pid}/maps').read_text() if p.poll() is None else ''
+    assert wait_for(lambda: 'libtorch' in maps(), timeout=120, every=.05)  # importing torch: before any run is claimed
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 143, (p.returncode, err)
+    assert 'stopped by SIGTERM' in err and 'Traceback' not in err, err
+    assert 'runs in flight' not in err, err  # there were none
+    assert 'running' not in statuses(db)
+
+
+def test_exit_1_messages_say_only_what_is_true(tmp_path):
+    import fake_train
+    good = tmp_path/'good.db'
+    run_grid(dict(name='g', act='mish', seeds=1), good, fake_train.train, backend='inline', progress=False)
+    for args in (['run', '--act', 'mish', '--store', '/proc/nope/x.db', '--train-fn', FAKE],  # no store: nothing was kept
+                 ['report', '--store', good, '--out', '/proc/nope']):  # a report that cannot be written: the store is not at stake
+        r = _main(*args)
+        assert r.returncode == 1, (args, r.returncode, r.stderr)
+        _no_traceback(r)
+        assert 'kept' not in r.stderr, r.stderr
+    norelu = tmp_path/'norelu.db'
+    run_grid(dict(name='n', act='mish', seeds=2), norelu, fake_train.train, backend='inline', progress=False, baseline=None)
+    r = _main('report', '--store', norelu, '--out', tmp_path/'rep2', '--n-boot', 20)  # no relu runs: a report without comparisons
+    assert r.returncode == 0, r.stderr
+    assert 'This store has no relu runs: there are no comparisons' in (tmp_path/'rep2'/'report.md').read_text()
+
+
+def test_ctrl_c_while_the_runs_processes_start_prints_no_traceback(tmp_path):
+    # a terminal's Ctrl-C goes to the whole process group: the runner, its resource tracker and its forkserver, which
+    # may still be importing (Python would print a KeyboardInterrupt traceback from it)
+    g = write_grid(tmp_path/'g.yaml', name='ctrlc', act='mish', seeds=1, fake_sleep=5.)
+    p = activ_bench_popen('run', '--config', g, '--train-fn', FAKE, '--store', tmp_path/'s.db', '--quiet', start_new_session=True)
+    def forkserver():
+        def cmd(k):
+            try: return Path(f'/proc/{k}/cmdline').read_bytes()
+            except OSError: return b''
+        return [k for k in _descendants(p.pid) if b'forkserver' in cmd(k)]
+    assert wait_for(forkserver, timeout=120, every=.01), p.stderr.read() if p.poll() is not None else ''
+    for _ in range(10):  # an impatient user, while the forkserver imports
+        try: os.killpg(p.pid, signal.SIGINT)
+        except ProcessLookupError: break
+        time.sleep(.03)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 130, (p.returncode, err)
+    assert 'Traceback' not in err and 'KeyboardInterrupt' not in err, err
+    assert 'running' not in statuses(tmp_path/'s.db')
