@@ -133,7 +133,15 @@ def _load_train_fn(spec:str):
 def check_act(name:str, # a registry name or 'module:Class'
               act_kwargs:dict|None=None, # its parameters
               shape:tuple=(2, 4, 6, 6)): # the test tensor's shape (N, C, H, W)
-    "Build activation `name` and run it once on a tiny tensor: it must return a tensor of the input's shape."
+    "Build activation `name` and run it once on a tiny tensor: it must return a tensor of the input's shape; a refused one is not left registered."
+    from activ_bench.registry import ACTS
+    known = name in ACTS
+    try: _check_act(name, act_kwargs, shape)
+    except Exception:
+        if not known and ':' in str(name): ACTS.pop(name, None) # `user_act` registered it on import: it is not an activation
+        raise
+
+def _check_act(name, act_kwargs, shape):
     import torch
     from activ_bench.registry import get_act
     try: m = get_act(name, nf=shape[1], **(act_kwargs or {}))
