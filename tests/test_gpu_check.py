@@ -5,9 +5,10 @@ import json, subprocess, sys
 from pathlib import Path
 import pytest
 from conftest import cli_env
+from activ_bench.gpu_check import OUT_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED = {'gpu-check.md', 'gpu-check.json', 'correctness-cpu.md', 'kernels-cpu.md', 'throughput-cpu.md', 'runner-report-cpu.md'}
+EXPECTED = {f.format(tag='cpu') for f in OUT_FILES}
 
 
 def _check(*args, timeout=900):
@@ -45,7 +46,7 @@ def test_a_failing_check_exits_non_zero(tmp_path, monkeypatch):
 
 def test_bad_options_are_one_error_line(tmp_path):
     r = _check('--out', tmp_path, '--steps', 'kernels,warp')
-    assert r.returncode != 0 and 'Traceback' not in r.stderr and "--steps 'kernels,warp'" in r.stderr
+    assert r.returncode == 2 and 'Traceback' not in r.stderr and "error: --steps 'kernels,warp'" in r.stderr.strip().splitlines()[-1]
 
 
 @pytest.mark.slow
