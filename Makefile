@@ -91,7 +91,7 @@ test-lowest: data
 	$(LOWEST_VENV)/bin/python -m pip install -q -c $(LOWEST_VENV)/constraints-lowest.txt -e . pytest nbdev timm
 	$(LOWEST_VENV)/bin/python -c "import torch, pkgutil, importlib, activ_bench as a; print('torch', torch.__version__); \
 	  [importlib.import_module('activ_bench.' + m.name) for m in pkgutil.iter_modules(a.__path__)]; print('every module imports')"
-	$(TEST_ENV) $(LOWEST_VENV)/bin/nbdev-test --path nbs/02_fused.ipynb
+	$(TEST_ENV) $(LOWEST_VENV)/bin/nbdev-test nbs/02_fused.ipynb
 	$(TEST_ENV) $(LOWEST_VENV)/bin/python -m pytest -q $(LOWEST_TESTS)
 
 # what a lent GPU machine (Python 3.12 with torch, torchvision, triton, timm, matplotlib, pandas, scipy, pytest; no
@@ -113,7 +113,7 @@ gpu-wheels: data
 	@echo "$(GPU_WHEELS): $$(ls $(GPU_WHEELS) | wc -l) wheels, $$(du -sh $(GPU_WHEELS) | cut -f1). On the GPU machine, from the repository root:"
 	@echo "python3 -m pip install --no-index --no-deps $(GPU_WHEELS)/*.whl && make gpu-check"
 
-# every GPU check in one command (activ_bench/gpu_check.py): about 8 minutes on an H100, files in GPU_OUT;
+# every GPU check in one command (activ_bench/gpu_check.py): sized for 8 minutes on one H100, files in GPU_OUT;
 # GPU_DEVICE=cpu with GPU_ARGS=--tiny runs every step on the CPU in about a minute
 GPU_DEVICE ?= cuda
 GPU_OUT ?= results/gpu
