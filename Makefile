@@ -16,12 +16,13 @@ unexport ACTIV_BENCH_EXPERIMENT
 # compilation itself switch it on (nbs/02_fused, nbs/03_activations)
 TEST_ENV := ACTIV_BENCH_FUSED=eager
 
-.PHONY: install data chromium run test export check-sync nbtest pytest clean-nbs docs bench clean
+.PHONY: install data chromium run test export check-sync nbtest pytest clean-nbs docs bench test-lowest gpu-wheels gpu-check clean
 
-$(STAMP): pyproject.toml
+# the exact verified stack (constraints.txt) within the ranges pyproject.toml states
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -81,6 +82,48 @@ docs: install
 BENCH_PROCESSES ?= 5
 bench: install data
 	$(BIN)/python benchmarks/act_throughput.py --processes $(BENCH_PROCESSES)
+
+# the lowest versions pyproject.toml claims (tools/lowest_constraints.py), in a second venv: import every module, then
+# the CPU tests of the compiled kernels, training and the GPU check's CPU mode. torch's Linux wheels on PyPI bundle CUDA:
+# the first run downloads about 3 GB
+LOWEST_VENV ?= .venv-lowest
+LOWEST_TESTS ?= tests/test_gpu_check.py tests/test_activations_pkg.py
+test-lowest: data
+	test -x $(LOWEST_VENV)/bin/python || $(PYTHON) -m venv $(LOWEST_VENV)
+	$(PYTHON) tools/lowest_constraints.py > $(LOWEST_VENV)/constraints-lowest.txt
+	$(LOWEST_VENV)/bin/python -m pip install -q -c $(LOWEST_VENV)/constraints-lowest.txt -e . pytest nbdev timm
+	$(LOWEST_VENV)/bin/python -c "import torch, pkgutil, importlib, activ_bench as a; print('torch', torch.__version__); \
+	  [importlib.import_module('activ_bench.' + m.name) for m in pkgutil.iter_modules(a.__path__)]; print('every module imports')"
+	$(TEST_ENV) $(LOWEST_VENV)/bin/nbdev-test nbs/02_fused.ipynb
+	$(TEST_ENV) $(LOWEST_VENV)/bin/python -m pytest -q $(LOWEST_TESTS)
+
+# what a lent GPU machine (Python 3.12 with torch, torchvision, triton, timm, matplotlib, pandas, scipy, pytest; no
+# network) lacks, as CPython 3.12 manylinux x86-64 wheels at the verified versions: fastai and what its vision and
+# callback modules import (fastprogress imports fasthtml), nbformat (the notebooks' `#| cuda` cells), activ_bench;
+# and a Fashion-MNIST subset in $(GPU_WHEELS)/data (the GPU check finds it there)
+GPU_WHEELS ?= .gpu-wheels
+GPU_WHEEL_PKGS := fastai fastcore fastprogress fastdownload fasttransform plum-dispatch beartype \
+	python-fasthtml starlette itsdangerous python-multipart oauthlib \
+	nbformat fastjsonschema jsonschema jsonschema-specifications referencing rpds-py traitlets jupyter-core platformdirs
+GPU_FMNIST_ITEMS ?= 10000 10000  # Fashion-MNIST images (train, valid) packed for the generated ImageNette folder and the cuda cells
+gpu-wheels: data
+	rm -rf $(GPU_WHEELS) && mkdir -p $(GPU_WHEELS)
+	$(PYTHON) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 --implementation cp \
+	  --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+	  -c constraints.txt -d $(GPU_WHEELS) $(GPU_WHEEL_PKGS)
+	$(PYTHON) -m pip wheel -q --no-deps -w $(GPU_WHEELS) . && rm -rf build
+	$(PYTHON) tools/fmnist_subset.py $(FMNIST_DIR) $(GPU_WHEELS)/data/fashion-mnist $(GPU_FMNIST_ITEMS)
+	@echo "$(GPU_WHEELS): $$(ls $(GPU_WHEELS) | wc -l) wheels, $$(du -sh $(GPU_WHEELS) | cut -f1). On the GPU machine, from the repository root:"
+	@echo "python3 -m pip install --no-index --no-deps $(GPU_WHEELS)/*.whl && make gpu-check"
+
+# every GPU check in one command (activ_bench/gpu_check.py): sized for 8 minutes on one H100, files in GPU_OUT;
+# GPU_DEVICE=cpu with GPU_ARGS=--tiny runs every step on the CPU in about a minute
+GPU_DEVICE ?= cuda
+GPU_OUT ?= results/gpu
+GPU_ARGS ?=
+GPU_PYTHON ?= $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON))  # the venv's, else the machine's (a GPU box's torch)
+gpu-check:
+	PYTHONUNBUFFERED=1 $(GPU_PYTHON) -m activ_bench.gpu_check --device $(GPU_DEVICE) --out $(GPU_OUT) $(GPU_ARGS)
 
 clean:
 	rm -rf _docs _proc .pytest_cache

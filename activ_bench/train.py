@@ -28,7 +28,7 @@ from .checkpoint import checkpoint_callback
 
 # %% auto #0
 __all__ = ['build_model', 'DivergenceCallback', 'ClampLearnedReluCallback', 'EpochStatsCallback', 'ReportProgressCallback',
-           'resolve_precision', 'device_name', 'make_learner', 'train']
+           'resolve_precision', 'DeviceMixedPrecision', 'device_name', 'make_learner', 'train']
 
 # %% ../nbs/13_train.ipynb #122549ba
 def build_model(arch:str, # one of `ARCHS`, e.g. 'xresnet50'
@@ -111,10 +111,18 @@ def resolve_precision(precision:str, device:torch.device) -> str:
     "The precision actually used on `device` for the requested one."
     check_choice('precision', precision, PRECISIONS, 'resolve_precision')
     if device.type != 'cuda':
-        if precision in ('bf16', 'fp16'): warnings.warn(f"precision={precision!r} ignored on {device.type}: training in fp32")
-        return 'fp32'
+        if precision == 'fp16': warnings.warn(f"precision='fp16' ignored on {device.type}: training in fp32")
+        return 'bf16' if precision == 'bf16' else 'fp32'
     if precision == 'auto': return 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
     return precision
+
+class DeviceMixedPrecision(MixedPrecision):
+    "fastai's `MixedPrecision` (autocast, and loss scaling for fp16) on the device the model is on, the CPU included."
+    def before_fit(self):
+        super().before_fit()
+        dev = next(self.learn.model.parameters()).device.type
+        dtype = torch.bfloat16 if self.amp_mode.value == 'bf16' else torch.float16
+        self.autocast, self.learn.scaler = torch.autocast(dev, dtype=dtype), torch.amp.GradScaler(dev, **self.kwargs)
 
 def device_name(device:torch.device) -> str:
     "Human-readable name of the device."
@@ -161,7 +169,7 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
     if cfg.mixup: cbs.append(MixUp(cfg.mixup))
     if cfg.cutmix: cbs.append(CutMix(cfg.cutmix))
     prec = resolve_precision(cfg.precision, device)
-    if prec != 'fp32': cbs.append(MixedPrecision(amp_mode=prec))
+    if prec != 'fp32': cbs.append(DeviceMixedPrecision(amp_mode=prec))
     if cfg.channels_last: cbs.append(ChannelsLast())  # on the CPU too: faster with oneDNN (see above)
     learn = Learner(dls, model, opt_func=opt_func, loss_func=loss, metrics=accuracy, wd=cfg.wd, cbs=cbs)
     learn.precision = prec
