@@ -444,10 +444,11 @@ def show_report(out:str|Path='results'):
 
 # %% ../nbs/27_report.ipynb #b1b2c3d1
 def summary_markdown(summary:str|Path='results/summary.json', # a `summary.json` that `write_report` wrote
-                     baseline:str='relu'): # the activation the differences are taken against
+                     baseline:str='relu', # the activation the differences are taken against
+                     setting:str|None=None): # only this setting (its `setting_key`); None: every setting
     "The report's headline table (one row per setting and activation, best mean first) as Markdown, for the README and notebooks."
     from IPython.display import Markdown
-    rows = json.loads(Path(summary).read_text())
+    rows = [r for r in json.loads(Path(summary).read_text()) if setting is None or r['setting_key'] == setting]
     one = len({r['title'] for r in rows}) == 1 # a single setting is named above the table, not in every row
     head = ['setting'] * (not one) + ['activation', 'runs done', 'mean %', 'std', f'Δ vs {baseline_label(baseline)} [95% CI]', 'p t-test', 'p Wilcoxon']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
@@ -460,11 +461,12 @@ def summary_markdown(summary:str|Path='results/summary.json', # a `summary.json`
 
 # %% ../nbs/27_report.ipynb #b1b2c3e1
 def epoch_markdown(store:str|Path=DEFAULT_STORE, # the results store (only read)
-                   acts:list|None=None): # activations to show (default: all), in this order
+                   acts:list|None=None, # activations to show (default: all), in this order
+                   keys:list|None=None): # only these runs (a grid's run keys); None: every finished run
     "Mean validation accuracy (%) after each epoch, per activation, over the finished runs of `store`, as Markdown."
     from IPython.display import Markdown
     curves = {}
-    for r in ResultsStore(store, readonly=True).runs(DONE):
+    for r in ResultsStore(store, readonly=True).runs(DONE, keys=keys):
         accs = [h.get('accuracy') for h in r.get('history') or []]
         if accs and None not in accs: curves.setdefault(act_label(r['config']), []).append(accs)
     acts = [a for a in (acts or sorted(curves)) if a in curves]

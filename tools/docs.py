@@ -736,6 +736,8 @@ def build_docs(root=None, # project root (default: found from the working direct
     pos = {href: i for i, (href, _) in enumerate(pages)}
     if out.exists(): shutil.rmtree(out)
     write_assets(out)
+    if (root / 'results').is_dir(): # the committed results' figures, which the index page (and README) show by their path
+        (out / 'results').mkdir(); [shutil.copy2(f, out / 'results' / f.name) for f in (root / 'results').glob('*.png')]
     lookup, rendered, index, written = SiteLookup(), {}, [], []
     exporter = HTMLExporter(template_name='basic', exclude_input_prompt=True, exclude_output_prompt=True,
                             config=Config(ExtractOutputPreprocessor={'enabled': True}))
