@@ -27,9 +27,15 @@ _NOT_DONE = (DIVERGED, FAILED, PENDING, RUNNING) # counted, not averaged, in thi
 # %% ../nbs/27_report.ipynb #7d189ea6
 SETTING_IGNORES = ('seed', 'act', 'act_kwargs') + tuple(KEY_IGNORES)
 
+def _completed(cfg:dict) -> dict:
+    "A run config with the `TrainConfig` fields added after it was stored at their defaults (what the run had), so old and new runs compare."
+    from activ_bench.config import KEY_FIELDS, field_defaults
+    if not all(k in cfg for k in KEY_FIELDS): return cfg # not a TrainConfig run (a training function of one's own)
+    return {**{k: v for k, v in field_defaults().items() if k not in KEY_FIELDS}, **cfg}
+
 def setting_of(cfg:dict) -> dict:
     "The part of a config that runs compared with each other share (per-activation overrides read as the grid's values)."
-    over = cfg.get('act_overrides') or {}
+    cfg = _completed(cfg); over = cfg.get('act_overrides') or {}
     return {k: over.get(k, v) for k, v in cfg.items() if k not in SETTING_IGNORES and k != 'act_overrides'}
 
 def setting_key(cfg:dict) -> str:
