@@ -25,7 +25,8 @@ def test_run_report_list_end_to_end(tmp_path):
     mish = [l for l in md.splitlines() if l.startswith('| mish |')][:1] # the results table's row (the seeds table follows)
     assert len(mish) == 1 and '| 2/2 |' in mish[0] and 'too few seeds' in mish[0], md
     pngs = sorted(out.glob('*.png'))
-    assert len(pngs) == 2 and all(f'({p.name})' in md and f'src="{p.name}"' in page for p in pngs)
+    assert [p.name for p in pngs][-1] == 'forest.png' and len(pngs) == 3  # curves and accuracy of the setting, the forest plot of the report
+    assert all(f'({p.name})' in md and f'src="{p.name}"' in page for p in pngs)
 
     assert 'Δ vs ReLU' in md and 'The frozen leaderboard' not in md  # no ImageNette/ImageWoof runs, no leaderboard table
     assert '3 epochs' in md
