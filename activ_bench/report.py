@@ -75,7 +75,7 @@ def _epoch_stats(runs:list) -> dict:
     return dict(first_epoch=_mean([h[0] for h in hs]), best_epoch=_mean([max(h) for h in hs]),
                 last_gain=_mean([h[-1] - h[-2] for h in hs if len(h) > 1]))
 
-RISING_POINTS = 1. # an activation whose mean accuracy rose by more than this (points), and more than the baseline's, in the last epoch is still rising
+RISING_POINTS = 1. # an activation whose last epoch gained this many points more than the baseline's is still rising
 
 def summarize(runs:list, # rows from `ResultsStore.runs`
               baseline:str='relu', conf:float=.95, n_boot:int=10_000, seed:int=0) -> list:
@@ -116,8 +116,7 @@ def summarize(runs:list, # rows from `ResultsStore.runs`
             rows.append(row)
         base_gain = next((r['last_gain'] for r in rows if r['setting_key'] == sk and r['is_baseline']), None)
         for r in rows:
-            if r['setting_key'] == sk: r['rising'] = bool(r['last_gain'] is not None and r['last_gain'] > RISING_POINTS
-                                                         and (base_gain is None or r['last_gain'] > base_gain))
+            if r['setting_key'] == sk: r['rising'] = bool(r['last_gain'] is not None and r['last_gain'] > (base_gain or 0) + RISING_POINTS)
     return rows
 
 # %% ../nbs/27_report.ipynb #1c5edd7d
@@ -180,11 +179,11 @@ def plot_forest(rows:list, # `summarize`'s rows (every setting)
     if not rs: return None
     titles = list(dict.fromkeys(r['title'] for r in rs))
     rs = sorted(rs, key=lambda r: (titles.index(r['title']), -r['diff']))
-    fig = Figure(figsize=(9, .26 * len(rs) + .3 * len(titles) + 1.2), layout='constrained')
+    fig = Figure(figsize=(10, .26 * len(rs) + .3 * len(titles) + 1.4), layout='constrained')
     ax = fig.subplots()
     y, ticks, labels = 0., [], []
     for t in titles:
-        if len(titles) > 1: ax.text(0, y + .1, t, transform=ax.get_yaxis_transform(), fontsize=8, fontweight='bold', va='bottom'); y -= .6
+        if len(titles) > 1: ax.text(.01, y + .1, t if len(t) <= 70 else t[:67] + '...', transform=ax.get_yaxis_transform(), fontsize=8, fontweight='bold', va='bottom'); y -= .6
         for r in (r for r in rs if r['title'] == t):
             lo, hi = r['diff_lo'], r['diff_hi']
             has_ci = lo is not None and not math.isnan(lo)
@@ -195,7 +194,7 @@ def plot_forest(rows:list, # `summarize`'s rows (every setting)
         y -= .4
     ax.axvline(0, color='k', lw=1)
     ax.set_yticks(ticks, labels, fontsize=7); ax.set_ylim(y + .4, .9 if len(titles) > 1 else .6)
-    ax.set_xlabel(f'Δ final accuracy vs {baseline} (points), mean over paired seeds, 95% bootstrap CI  (↑: still rising at the last epoch)')
+    ax.set_xlabel(f'Δ final accuracy vs {baseline} (points): mean over paired seeds, 95% bootstrap CI\n↑: still rising at the last epoch')
     ax.grid(axis='x', alpha=.3)
     return fig
 
@@ -251,8 +250,8 @@ def _method_text(baseline, conf, n_boot, seed):
             f"signed-rank test (exact for small samples) and the paired t-test. With fewer than {MIN_PAIRS} pairs no test is made. "
             f"With 5 pairs the Wilcoxon test cannot go below p = 0.0625: five seeds cannot pass a 5% test by themselves. "
             f"'Epoch 1' and 'best epoch' are the mean over runs of the accuracy after the first epoch and of each run's best epoch "
-            f"(the threads quote both). 'Last epoch' is the mean gain of the last epoch, in points; an activation that gained more than "
-            f"{RISING_POINTS:g} point, and more than {baseline}, is marked 'still rising': its Δ then measures how fast it learns more than "
+            f"(the threads quote both). 'Last epoch' is the mean gain of the last epoch, in points; an activation whose last epoch gained more than "
+            f"{RISING_POINTS:g} point more than {baseline}'s is marked 'still rising': its Δ then measures how fast it learns more than "
             f"where it ends, and a longer run may close the gap. "
             f"'Beats leaderboard' is the share of runs above the frozen leaderboard entry for the data set, size and epochs "
             f"(the leaderboard's own rule asks for more than 80%). 'Backsteps' counts epochs whose validation accuracy fell, per run. "
@@ -451,10 +450,11 @@ def show_report(out:str|Path='results'):
 # %% ../nbs/27_report.ipynb #b1b2c3d1
 def summary_markdown(summary:str|Path='results/summary.json', # a `summary.json` that `write_report` wrote
                      baseline:str='relu', # the activation the differences are taken against
-                     setting:str|None=None): # only this setting (its `setting_key`); None: every setting
+                     setting:str|None=None, # only this setting (its `setting_key`); None: every setting
+                     acts:list|None=None): # only these activation labels; None: all
     "The report's headline table (one row per setting and activation, best mean first) as Markdown, for the README and notebooks."
     from IPython.display import Markdown
-    rows = [r for r in json.loads(Path(summary).read_text()) if setting is None or r['setting_key'] == setting]
+    rows = [r for r in json.loads(Path(summary).read_text()) if (setting is None or r['setting_key'] == setting) and (acts is None or r['act'] in acts)]
     one = len({r['title'] for r in rows}) == 1 # a single setting is named above the table, not in every row
     head = ['setting'] * (not one) + ['activation', 'runs done', 'mean %', 'std', f'Δ vs {baseline_label(baseline)} [95% CI]', 'p t-test', 'p Wilcoxon']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
