@@ -471,8 +471,8 @@ def test_exit_1_messages_say_only_what_is_true(tmp_path):
     run_grid(dict(name='g', act='mish', seeds=1), good, fake_train.train, backend='inline', progress=False)
     for args in (['run', '--act', 'mish', '--store', '/proc/nope/x.db', '--train-fn', FAKE],  # no store: nothing was kept
                  ['report', '--store', good, '--out', '/proc/nope']):  # a report that cannot be written: the store is not at stake
-        r = _main(*args)
-        assert r.returncode == 1, (args, r.returncode, r.stderr)
+        r = _main(*args)  # both folders are checked before any work: a bad value (exit 2), not a failure half-way (exit 1)
+        assert r.returncode == 2 and 'cannot create this folder' in r.stderr, (args, r.returncode, r.stderr)
         _no_traceback(r)
         assert 'kept' not in r.stderr, r.stderr
     norelu = tmp_path/'norelu.db'
