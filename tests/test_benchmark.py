@@ -27,7 +27,7 @@ def test_kernels_command_prints_forms_and_targets(tmp_path):
 
 def test_kernels_command_bad_input_is_one_error_line():
     for args, msg in [(('--dtypes', 'float8'), "dtype 'float8' unknown"), (('--acts', 'frelu'), 'frelu is not pointwise'),
-                      (('--shape', '2,x'), "shape='2,x' must be comma-separated ints")]:
+                      (('--shape', '2,x'), "--shape '2,x' must be comma-separated ints")]:
         r = activ_bench('kernels', '--shape', '2,2', '--rounds', '1', '--reps', '1', *args)
         assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, (args, r.stderr)
 
