@@ -18,6 +18,19 @@ __all__ = ['LR_FIND_SUGGESTIONS', 'lr_find_acts', 'plot_lr_find', 'lr_find_markd
 # %% ../nbs/16_lr_find.ipynb #a4c59573
 LR_FIND_SUGGESTIONS = dict(valley=valley, steep=steep, minimum=minimum, slide=slide) # fastai's suggestion functions
 
+def _suggest(lrs:list, losses:list, num_it:int) -> dict:
+    "fastai's suggestions from a sweep's record, each None where the sweep was too short for it (fastai raises then)."
+    import torch
+    lr_t, loss_t = torch.tensor(lrs[num_it // 10:-5]), torch.tensor(losses[num_it // 10:-5]) # the part `Learner.lr_find` reads
+    nan = torch.nonzero(torch.isnan(loss_t)).view(-1)
+    if len(nan): lr_t, loss_t = lr_t[:nan.min()], loss_t[:nan.min()]
+    out = {}
+    for k, f in LR_FIND_SUGGESTIONS.items():
+        try: v = float(f(lr_t, loss_t, num_it)[0])
+        except (IndexError, RuntimeError, ValueError): v = None # a sweep that stopped after a few batches
+        out[k] = v if v is not None and math.isfinite(v) else None
+    return out
+
 def lr_find_acts(cfg:TrainConfig|dict, # the setting: data, model, optimizer (its `act` is replaced by each of `acts`)
                  acts:list, # activations: registry names or {'name': ..., params...} entries
                  start_lr:float=1e-7, # the sweep's first learning rate
@@ -37,11 +50,11 @@ def lr_find_acts(cfg:TrainConfig|dict, # the setting: data, model, optimizer (it
         learn = make_learner(c, dls=dls, device=device)
         learn.remove_cbs([cb for cb in learn.cbs if isinstance(cb, (DivergenceCallback, EpochStatsCallback))]) # the sweep is meant to blow up
         with learn.no_bar(), learn.no_logging():
-            sug = learn.lr_find(start_lr, end_lr, num_it, suggest_funcs=tuple(LR_FIND_SUGGESTIONS.values()), show_plot=False)
+            learn.lr_find(start_lr, end_lr, num_it, suggest_funcs=None, show_plot=False)
         lrs, losses = [float(v) for v in learn.recorder.lrs], [float(v) for v in learn.recorder.losses]
         rows.append(dict(act=name if not kw else f"{name}({', '.join(f'{k}={v}' for k, v in sorted(kw.items()))})",
                          lrs=lrs, losses=losses, stopped_at=lrs[-1] if lrs else None, iterations=len(lrs),
-                         **{k: float(v) if v is not None and math.isfinite(v) else None for k, v in zip(LR_FIND_SUGGESTIONS, sug)}))
+                         **_suggest(lrs, losses, num_it)))
     return rows
 
 # %% ../nbs/16_lr_find.ipynb #c4b54bf5

@@ -119,3 +119,13 @@ def test_progress_lines_and_summary(tmp_path):
     lines = r.stderr.strip().splitlines()
     assert [l.split(':')[0] for l in lines[:2]] == ['[1/2] relu seed 0', '[2/2] mish seed 0'], r.stderr
     assert lines[2].startswith('trained 2 of 2 runs in ') and '2 done; mean accuracy relu ' in lines[2] and len(lines) == 3, r.stderr
+
+
+def test_lr_find_writes_its_table_and_plot(tmp_path):
+    "`activ-bench lr-find`: fastai's lr_find per activation of the grid's first setting, one table and one plot; a short sweep gives no suggestion rather than an error."
+    r = activ_bench('lr-find', '--act', 'relu,lisht', '--num-it', 12, '--out', tmp_path/'lrf', timeout=600)
+    assert r.returncode == 0, r.stderr
+    md = (tmp_path/'lrf'/'lr_find.md').read_text()
+    assert '| relu |' in md and '| lisht |' in md and '(lr_find.png)' in md and (tmp_path/'lrf'/'lr_find.png').stat().st_size > 1000, md
+    r = activ_bench('lr-find', '--act', 'relu', '--num-it', 2, '--out', tmp_path/'lrf2')
+    assert r.returncode == 2 and 'num_it=2 must be an int >= 5' in r.stderr and 'Traceback' not in r.stderr, r.stderr
