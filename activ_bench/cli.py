@@ -328,8 +328,8 @@ def report(store:str=DEFAULT_STORE, # SQLite results store (only read: it may li
     from activ_bench.report import write_report # scipy and matplotlib: only loaded when needed
     keys = None
     if config is not None: # a grid's runs, found by their keys (the grid is expanded as `run` would)
-        from activ_bench.train import TrainConfig
-        keys = [config_key(c) for c in expand_grid(build_grid(None, config), TrainConfig)]
+        from activ_bench.experiments import grid_keys
+        keys = grid_keys(config)
     path = write_report(store, out, baseline, n_boot=n_boot, seed=seed, keys=keys)
     print(f"wrote {path} and {path.with_suffix('.html')}")
     return path

@@ -11,8 +11,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['EXPERIMENT_ENV', 'EXPERIMENT_MODES', 'SMOKE_SETTINGS', 'SMOKE_SIZES', 'SMOKE_FMNIST_ITEMS', 'THREADS_DIR',
-           'EVIDENCE_STORE', 'EVIDENCE_HEADER', 'experiment_mode', 'smoke_grid', 'thread_runs', 'evidence_rows',
-           'evidence_table']
+           'EVIDENCE_STORE', 'EVIDENCE_HEADER', 'experiment_mode', 'smoke_grid', 'grid_keys', 'thread_runs',
+           'evidence_rows', 'evidence_table']
 
 # %% ../nbs/31_experiments.ipynb #429d8439
 EXPERIMENT_ENV = 'ACTIV_BENCH_EXPERIMENT' # 'full' starts the real runs; anything else (or unset): the smoke test
@@ -59,15 +59,21 @@ def smoke_grid(grid:dict, # a preset or grid dict
 THREADS_DIR = 'results/threads' # the CPU editions' grid files, relative to the project root
 EVIDENCE_STORE = 'results/activ_bench.db' # the committed store they run into
 
+def grid_keys(grid_file:str|Path, # a grid file (YAML)
+              seeds:list|None=None, # the seeds to keep (None: the grid's)
+              train_fn=None) -> list: # the training function the runs are keyed with (None: activ_bench's)
+    "The run keys of the grid of `grid_file`, in the grid's order (as `activ-bench run --config` would make them)."
+    from activ_bench.grid import build_grid, expand_grid, config_key
+    from activ_bench.config import TrainConfig
+    return [config_key(c, train_fn) for c in expand_grid(build_grid(config=grid_file) | ({'seeds': seeds} if seeds else {}), TrainConfig)]
+
 def thread_runs(grid_file:str|Path, # a grid file (YAML)
                 store:str|Path, # the results store to read (only read)
                 seeds:list|None=None, # the seeds to keep (None: the grid's)
                 train_fn=None) -> list: # the training function the runs were keyed with (None: activ_bench's)
     "The runs of `store` that belong to the grid of `grid_file` (matched by run key), in the grid's order."
-    from activ_bench.grid import build_grid, expand_grid, config_key
-    from activ_bench.train import TrainConfig
     from activ_bench.sqlite_store import ResultsStore
-    keys = [config_key(c, train_fn) for c in expand_grid(build_grid(config=grid_file) | ({'seeds': seeds} if seeds else {}), TrainConfig)]
+    keys = grid_keys(grid_file, seeds, train_fn)
     if not Path(store).exists(): return []
     by_key = {r['key']: r for r in ResultsStore(store, readonly=True).runs(keys=keys)}
     return [by_key[k] for k in keys if k in by_key]

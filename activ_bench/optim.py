@@ -107,11 +107,10 @@ def user_opt(spec:str) -> Callable: # 'module:function', a fastai `opt_func(para
         raise ValueError(f"optimizer {spec!r} must be a fastai opt_func f(params, lr=..., **hyper-parameters), got {f!r}")
     return f
 
-def opt_fn(name:str, # one of `OPTIMIZERS` or 'module:function'
-           strict:bool=False) -> Callable: # False: any case, '-' for '_'; True: the exact name (a run config's)
+def opt_fn(name:str) -> Callable: # one of `OPTIMIZERS` (any case, '-' for '_') or 'module:function'
     "The optimizer function called `name`"
     if ':' in str(name): return user_opt(name)
-    key = str(name) if strict else str(name).lower().replace('-', '_')
+    key = str(name).lower().replace('-', '_')
     if key not in OPTIMIZERS:
         import difflib
         near = difflib.get_close_matches(key, OPTIMIZERS, 1)
