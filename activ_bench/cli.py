@@ -18,6 +18,7 @@ from fastcore.script import call_parse, CliError
 from .config import (TrainConfig, CHOICES, FINISHED, FAILED, PENDING, RUNNING, DONE, DIVERGED, DEFAULT_TRAIN_FN,
                                 config_key, run_label)
 from .store import DEFAULT_STORE, open_store
+from .cost import grid_gpu_hours, gpu_time_line
 from .grid import DEFAULT_PRESET, PRESETS, build_grid, expand_grid
 
 # %% ../nbs/29_cli.ipynb #28d11993
@@ -303,6 +304,8 @@ def list_runs(grid:dict, store:str=DEFAULT_STORE, train_fn:str=DEFAULT_TRAIN_FN,
               + (f" ({n[FAILED]} failed: --retry-failed trains them again)" if n[FAILED] and not retry_failed else ''))
         out.update(n, would_train=todo)
     elif keyed: print(f"no store at {store} yet: would train all {len(configs)}")
+    todo_configs = [c for c in configs if status is None or status.get(config_key(c, train_fn), 'new') in ('new', PENDING, RUNNING, *((FAILED,) if retry_failed else ()))]
+    if todo_configs: print(gpu_time_line(grid_gpu_hours(todo_configs)))
     else: print(f"keys and what {store} holds depend on {train_fn.split(':')[0]}'s TrainConfig: add --check to import it")
     if mods: print(f"imports (runs their code): {', '.join(mods)}" + ('' if check else ' (not imported now; --check imports and tests them)'))
     return out

@@ -97,6 +97,23 @@ def test_dry_run_against_a_store_says_what_is_done(tmp_path):
     assert 'imports (runs their code): fake_train' in r.stdout
 
 
+def test_dry_run_estimates_gpu_time_of_what_would_train(tmp_path):
+    "--dry-run prints the estimated GPU hours (`activ_bench.cost`) of the runs that would train, not of those done."
+    r = activ_bench('run', '--preset', 'imagewoof-80', '--act', 'mish', '--seeds', 2, '--store', tmp_path/'s.db', '--dry-run')
+    assert r.returncode == 0, r.stderr[-500:]
+    from activ_bench.cost import run_seconds
+    from activ_bench.grid import build_grid, expand_grid
+    from activ_bench.config import TrainConfig
+    configs = expand_grid(build_grid('imagewoof-80', act='mish', seeds=2), TrainConfig, 'relu', imports=False)
+    assert len(configs) == 4 # mish and relu, two seeds
+    hours = sum(run_seconds(c)['seconds'] for c in configs) / 3600
+    assert f"estimated GPU time: {hours:.1f} h for 4 runs on one GPU" in r.stdout, r.stdout
+    db = tmp_path/'done.db' # runs in the store are not counted
+    assert activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--quiet').returncode == 0
+    r = activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--dry-run', '--check')
+    assert 'would train 0' in r.stdout and 'estimated GPU time' not in r.stdout, r.stdout
+
+
 def test_run_help_is_quick_and_imports_no_torch():
     "`run --help` builds its flags without importing torch or fastai (checked with python -X importtime)."
     import subprocess, sys
