@@ -90,7 +90,8 @@ def evidence_rows(runs:list, baseline:str='relu', n_boot:int=10_000) -> list:
 
 def evidence_table(grid_file:str|Path, store:str|Path, baseline:str='relu', n_boot:int=10_000, train_fn=None) -> str:
     "Markdown: the grid's finished runs in `store` against `baseline`, one table per setting (say so when none has run yet)."
-    from activ_bench.report import _f, _p, _last_cell
+    from activ_bench.render import diff_cell, p_value_cell, last_epoch_cell
+    from activ_bench.fmt import fmt_num
     runs = [r for r in thread_runs(grid_file, store, train_fn=train_fn) if r['status'] in ('done', 'diverged')]
     if not runs: return f"No finished run of `{Path(grid_file).name}` in `{store}` yet."
     out, title = [], None
@@ -99,11 +100,9 @@ def evidence_table(grid_file:str|Path, store:str|Path, baseline:str='relu', n_bo
             title = r['title']
             out += ['', f"**{title}**", '', '| ' + ' | '.join(EVIDENCE_HEADER) + ' |', '|' + '---|' * len(EVIDENCE_HEADER)]
         ps = r.get('power') or {}
-        diff = 'baseline' if r['is_baseline'] else '—' if r['diff'] is None else f"{r['diff']:+.2f}" + (
-            '' if r['diff_lo'] is None or r['diff_lo'] != r['diff_lo'] else f" [{r['diff_lo']:+.2f}, {r['diff_hi']:+.2f}]")
-        cells = [r['act'], str(r['n_done']) + (f" ({r['n_diverged']} diverged)" if r.get('n_diverged') else ''), _f(r['mean']), diff,
-                 '' if r['is_baseline'] else _p(r['p_ttest'], r['note']), '' if r['is_baseline'] else _f(ps.get('mdd')),
-                 _f(r.get('first_epoch')), _f(r.get('best_epoch')), _last_cell(r)]
+        cells = [r['act'], str(r['n_done']) + (f" ({r['n_diverged']} diverged)" if r.get('n_diverged') else ''), fmt_num(r['mean']), diff_cell(r),
+                 '' if r['is_baseline'] else p_value_cell(r['p_ttest'], r['note']), '' if r['is_baseline'] else fmt_num(ps.get('mdd')),
+                 fmt_num(r.get('first_epoch')), fmt_num(r.get('best_epoch')), last_epoch_cell(r)]
         out.append('| ' + ' | '.join(c.replace('|', '\\|') for c in cells) + ' |')
     return '\n'.join(out).strip() + '\n'
 
