@@ -342,7 +342,6 @@ def show_report(out:str|Path='results'):
     from IPython.display import display, HTML
     page = (Path(out)/'report.html').read_text()
     body = page.split('<body>', 1)[1].rsplit('</body>', 1)[0]
-    import base64
     def inline(m):
         f = Path(out)/html.unescape(m.group(1))
         return f'src="data:image/png;base64,{base64.b64encode(f.read_bytes()).decode()}"' if f.exists() else m.group(0)
