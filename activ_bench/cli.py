@@ -328,7 +328,7 @@ def report(store:str=DEFAULT_STORE, # SQLite results store (only read: it may li
     "Write the Markdown/HTML report of every run in the store."
     if n_boot < 1: raise ValueError(f"n_boot must be >= 1, got {n_boot}")
     _check_out_dir(out, '--out')
-    from activ_bench.report import write_report # scipy and matplotlib: only loaded when needed
+    from activ_bench.render import write_report # scipy and matplotlib: only loaded when needed
     keys = None
     if config is not None: # a grid's runs, found by their keys (the grid is expanded as `run` would)
         from activ_bench.experiments import grid_keys
@@ -373,17 +373,17 @@ def plan(store:str=DEFAULT_STORE, # results store with earlier runs (a pilot)
     "How many seeds: the detectable difference and the seeds needed, from the spread in an existing store."
     from activ_bench.report import summarize
     from activ_bench.power import plan_rows, MAX_SEEDS
+    from activ_bench.fmt import fmt_num, MISSING
     if diff is not None and not (math.isfinite(diff) and diff > 0): raise ValueError(f"--diff {diff}: the difference to detect must be a positive number of accuracy points")
     if seeds is not None and seeds < 2: raise ValueError(f"--seeds {seeds}: a paired test needs at least 2 seeds")
     if not os.path.exists(store): raise ValueError(f"no results store at {store!r}: run `activ-bench run` first or pass --store")
     rows = plan_rows(summarize(open_store(store, readonly=True).runs(), baseline, n_boot=200), seeds, diff) # only read
     if not rows: raise ValueError(f"{store!r} has no finished {baseline} runs to take the spread from")
-    def f(v, fmt='.2f'): return '—' if v is None or v != v else format(v, fmt)
     print(f"{'setting':<44} {'activation':<26} {'pairs':>5} {'sd':>6}  {'from':<22} {'seeds':>5} {'detectable':>10} {'diff':>6} {'seeds needed':>12}")
     for r in rows:
-        need = '—' if r['diff'] != r['diff'] else f"> {MAX_SEEDS}" if r['seeds_needed'] is None else str(r['seeds_needed'])
-        print(f"{r['title'][:44]:<44} {r['act'][:26]:<26} {r['pairs']:>5} {f(r['sd']):>6}  {r['spread_from'][:22]:<22} {r['seeds']:>5} "
-              f"{f(r['mdd']):>10} {f(r['diff'], '+.2f'):>6} {need:>12}")
+        need = MISSING if math.isnan(r['diff']) else f"> {MAX_SEEDS}" if r['seeds_needed'] is None else str(r['seeds_needed'])
+        print(f"{r['title'][:44]:<44} {r['act'][:26]:<26} {r['pairs']:>5} {fmt_num(r['sd']):>6}  {r['spread_from'][:22]:<22} {r['seeds']:>5} "
+              f"{fmt_num(r['mdd']):>10} {fmt_num(r['diff'], '+.2f'):>6} {need:>12}")
     return rows
 
 # %% ../nbs/29_cli.ipynb #eff1caf7

@@ -1,4 +1,4 @@
-"""What the experiment notebooks share: the switch between a smoke test and the real runs, and the shrinking of a preset to a CPU smoke test.
+"""What the experiment notebooks share: the switch between a smoke test and the real runs, the shrinking of a preset to a CPU smoke test, and the one call that plans, trains, reports and checks a notebook's grids.
 
 Docs: `_docs/experiments.html` (built by `make docs`)"""
 
@@ -6,13 +6,14 @@ Docs: `_docs/experiments.html` (built by `make docs`)"""
 
 # %% ../nbs/31_experiments.ipynb #ae18b9db
 from __future__ import annotations
-import os, copy, re
+import os, copy, re, shutil, tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['EXPERIMENT_ENV', 'EXPERIMENT_MODES', 'SMOKE_SETTINGS', 'SMOKE_SIZES', 'SMOKE_FMNIST_ITEMS', 'THREADS_DIR',
-           'EVIDENCE_STORE', 'EVIDENCE_HEADER', 'experiment_mode', 'smoke_grid', 'grid_keys', 'thread_runs',
-           'evidence_rows', 'evidence_table']
+           'EVIDENCE_STORE', 'EVIDENCE_HEADER', 'SMOKE_DATA', 'experiment_mode', 'smoke_grid', 'grid_keys',
+           'thread_runs', 'evidence_rows', 'evidence_table', 'Experiment', 'check_experiment', 'run_experiment']
 
 # %% ../nbs/31_experiments.ipynb #429d8439
 EXPERIMENT_ENV = 'ACTIV_BENCH_EXPERIMENT' # 'full' starts the real runs; anything else (or unset): the smoke test
@@ -90,7 +91,8 @@ def evidence_rows(runs:list, baseline:str='relu', n_boot:int=10_000) -> list:
 
 def evidence_table(grid_file:str|Path, store:str|Path, baseline:str='relu', n_boot:int=10_000, train_fn=None) -> str:
     "Markdown: the grid's finished runs in `store` against `baseline`, one table per setting (say so when none has run yet)."
-    from activ_bench.report import _f, _p, _last_cell
+    from activ_bench.render import diff_cell, p_value_cell, last_epoch_cell
+    from activ_bench.fmt import fmt_num
     runs = [r for r in thread_runs(grid_file, store, train_fn=train_fn) if r['status'] in ('done', 'diverged')]
     if not runs: return f"No finished run of `{Path(grid_file).name}` in `{store}` yet."
     out, title = [], None
@@ -99,11 +101,132 @@ def evidence_table(grid_file:str|Path, store:str|Path, baseline:str='relu', n_bo
             title = r['title']
             out += ['', f"**{title}**", '', '| ' + ' | '.join(EVIDENCE_HEADER) + ' |', '|' + '---|' * len(EVIDENCE_HEADER)]
         ps = r.get('power') or {}
-        diff = 'baseline' if r['is_baseline'] else '—' if r['diff'] is None else f"{r['diff']:+.2f}" + (
-            '' if r['diff_lo'] is None or r['diff_lo'] != r['diff_lo'] else f" [{r['diff_lo']:+.2f}, {r['diff_hi']:+.2f}]")
-        cells = [r['act'], str(r['n_done']) + (f" ({r['n_diverged']} diverged)" if r.get('n_diverged') else ''), _f(r['mean']), diff,
-                 '' if r['is_baseline'] else _p(r['p_ttest'], r['note']), '' if r['is_baseline'] else _f(ps.get('mdd')),
-                 _f(r.get('first_epoch')), _f(r.get('best_epoch')), _last_cell(r)]
+        cells = [r['act'], str(r['n_done']) + (f" ({r['n_diverged']} diverged)" if r.get('n_diverged') else ''), fmt_num(r['mean']), diff_cell(r),
+                 '' if r['is_baseline'] else p_value_cell(r['p_ttest'], r['note']), '' if r['is_baseline'] else fmt_num(ps.get('mdd')),
+                 fmt_num(r.get('first_epoch')), fmt_num(r.get('best_epoch')), last_epoch_cell(r)]
         out.append('| ' + ' | '.join(c.replace('|', '\\|') for c in cells) + ' |')
     return '\n'.join(out).strip() + '\n'
 
+
+# %% ../nbs/31_experiments.ipynb #306fe96b
+@dataclass
+class Experiment:
+    "An experiment notebook's grids, where they ran, and what they gave."
+    name:str # the notebook's name
+    mode:str # 'smoke' or 'full' (`experiment_mode`)
+    grids:list = field(default_factory=list, repr=False) # the grids trained (shrunk in a smoke test)
+    store:Path|None = None # the results store
+    out:Path|None = None # the report's folder
+    backend:str = 'inline' # how the runs were trained (`run_grid`)
+    runs:list = field(default_factory=list, repr=False) # the store's runs
+    rows:list = field(default_factory=list, repr=False) # their `report.summarize` rows
+    report:Path|None = None # the Markdown report
+    tmp:Path|None = None # the smoke test's folder (store, report, data)
+    threads:int|None = None # torch's threads before the smoke test used one
+
+    def close(self):
+        "Remove a smoke test's folder and give torch back its threads (a full run keeps everything)."
+        if self.tmp is None: return
+        import torch
+        shutil.rmtree(self.tmp, ignore_errors=True); torch.set_num_threads(self.threads); self.tmp = None
+
+# %% ../nbs/31_experiments.ipynb #cc426cf7
+SMOKE_DATA = dict(n_train=8, n_valid=4, size=40) # the smoke test's ImageNette-layout folder (`make_imagenette_like`)
+
+def _say(text):
+    from IPython.display import display, Markdown
+    display(Markdown(text))
+
+def _plan_table(planned:dict, baseline:str):
+    "Every planned grid expanded into runs: how many, at which settings."
+    import pandas as pd
+    from activ_bench.grid import expand_grid
+    from activ_bench.config import TrainConfig, run_label
+    plan = []
+    for p, g in planned.items():
+        cs = expand_grid(g, TrainConfig, baseline)
+        plan.append(dict(preset=p, runs=len(cs), activations=len({run_label(c) for c in cs}), seeds=len({c['seed'] for c in cs}),
+                         epochs=sorted({c['epochs'] for c in cs}), sizes=sorted({c['size'] for c in cs}), archs=sorted({c['arch'] for c in cs})))
+    return pd.DataFrame(plan)
+
+# %% ../nbs/31_experiments.ipynb #ddf89cd8
+def check_experiment(ex:Experiment, # what `run_experiment` ran
+                     baseline:str='relu', train_fn=None): # as given to `run_experiment`
+    "Raise `AssertionError` unless the store holds exactly the grids' runs, all finished, the report shows them, and nothing is left to train."
+    from activ_bench.grid import expand_grid
+    from activ_bench.config import TrainConfig, config_key, run_label, DEFAULT_TRAIN_FN
+    from activ_bench.runner import run_grid
+    from activ_bench.render import md_text
+    expected = {config_key(c, train_fn) for g in ex.grids for c in expand_grid(g, TrainConfig, baseline)}
+    got = {r['key'] for r in ex.runs}
+    if got != expected: raise AssertionError(f"{ex.name}: {len(got - expected)} runs of no grid in {ex.store}, {len(expected - got)} of the grids' missing")
+    bad = [(r['act'], r['seed'], r['status'], (r['error'] or '')[-500:]) for r in ex.runs if r['status'] not in ('done', 'diverged')]
+    if bad: raise AssertionError(f"{ex.name}: runs that did not finish (a diverged run is a result, a failed one is not): {bad}")
+    short = [(r['act'], r['seed']) for r in ex.runs if r['status'] == 'done' and len(r['history']) != r['config']['epochs']]
+    if short: raise AssertionError(f"{ex.name}: runs without one history entry per epoch: {short}")
+    md = ex.report.read_text()
+    missing = sorted(a for a in {run_label(r['config']) for r in ex.runs} if f'| {md_text(a)} |' not in md)
+    if missing: raise AssertionError(f"{ex.name}: activations missing from the report: {missing}")
+    if 'detectable Δ (80%)' not in md or 'bayes_mvs std' not in md: raise AssertionError(f"{ex.name}: the report has no seeds table")
+    train = DEFAULT_TRAIN_FN if train_fn is None else train_fn
+    again = [run_grid(g, ex.store, train, backend=ex.backend, baseline=baseline, progress=False, config_cls=None if train_fn is None else TrainConfig)['ran']
+             for g in ex.grids]
+    if any(again): raise AssertionError(f"{ex.name}: running the grids again trained {sum(again)} runs")
+
+# %% ../nbs/31_experiments.ipynb #bd51058b
+def run_experiment(name:str, # the notebook's name: a full run trains into results/{name}.db and reports into results/{name}/
+                   planned:dict, # every grid of the full run, by name (presets and the notebook's own)
+                   smoke:list, # the names in `planned` that the smoke test trains, shrunk by `smoke_grid`
+                   full:bool|None=None, # the notebook's switch (`experiment_mode`); None: ACTIV_BENCH_EXPERIMENT decides
+                   baseline:str='relu', # the activation added to every grid and compared against
+                   train_fn=None, # None: activ_bench's `train`; a function of one's own trains in this process
+                  ) -> Experiment:
+    "Plan, train, report and check an experiment notebook's grids: the full runs only when asked, else a CPU smoke test."
+    import warnings, torch, pandas as pd
+    from IPython.display import display
+    from activ_bench.config import TrainConfig, DEFAULT_TRAIN_FN
+    from activ_bench.runner import run_grid
+    from activ_bench.sqlite_store import ResultsStore
+    from activ_bench.data import make_imagenette_like, data_dir, project_root
+    from activ_bench.report import summarize
+    from activ_bench.render import write_report, show_report, baseline_label
+    from activ_bench.power import seeds_rows
+    mode = experiment_mode(full)
+    unknown = [p for p in smoke if p not in planned]
+    if unknown: raise ValueError(f"run_experiment: smoke grids {unknown} are not planned; choose from {list(planned)}")
+    ex = Experiment(name, mode, backend='local' if mode == 'full' and train_fn is None else 'inline')
+    if mode == 'full':
+        ex.grids = [g | {'name': name} for g in planned.values()]
+        ex.store, ex.out = project_root()/f'results/{name}.db', project_root()/f'results/{name}'
+    else:
+        ex.threads = torch.get_num_threads()
+        torch.set_num_threads(1) # torch's threads spin on a shared CPU: 30x slower measured with 2 threads on 2 busy cores
+        ex.tmp = Path(tempfile.mkdtemp(prefix=f'{name}_'))
+        data = make_imagenette_like(ex.tmp/'data', **SMOKE_DATA)
+        ex.grids = [smoke_grid(planned[p], data, name=name) for p in smoke]
+        ex.store, ex.out = ex.tmp/'runs.db', ex.tmp/'report'
+    print(f"{mode.upper()}: {len(ex.grids)} grid(s) -> {ex.store}" + ('' if mode == 'smoke' else f"; data in {data_dir()}"))
+    base = baseline_label(baseline)
+    _say(f"**The plan.** Every preset of the thread, expanded into runs ({base} is added to each as the baseline): how many runs, at which settings. This is what the full run trains.")
+    plan = _plan_table(planned, baseline); display(plan)
+    print(f"{plan['runs'].sum()} runs in the full plan")
+    _say("**Run.** `run_grid` adds the runs the store does not hold yet and trains them, committing each result as it finishes.")
+    train, config_cls = (DEFAULT_TRAIN_FN, None) if train_fn is None else (train_fn, TrainConfig)
+    with warnings.catch_warnings():
+        if mode == 'smoke': warnings.filterwarnings('ignore', message='.*not a leaderboard size') # 32 px on purpose
+        for g in ex.grids: print(g.get('thread'), run_grid(g, ex.store, train, backend=ex.backend, baseline=baseline, progress=mode == 'full', config_cls=config_cls))
+    _say(f"**Report.** One section per setting: mean, spread, t and Bayesian intervals, the paired difference with {base} and its tests, the share of runs above the leaderboard, and what the seeds could detect.")
+    ex.report = write_report(ex.store, ex.out, baseline=baseline)
+    show_report(ex.out)
+    _say(f"**How many seeds.** For each comparison with {base}: the paired difference, the smallest difference these seeds could detect (80% power "
+         "at the 5% level, from the observed spread of the paired differences), and the seeds the observed difference "
+         "would need (`activ_bench.power`; `activ-bench plan --store ...` answers the same for a planned grid).")
+    ex.runs = ResultsStore(ex.store, readonly=True).runs()
+    ex.rows = summarize(ex.runs, baseline=baseline)
+    display(pd.DataFrame([dict(setting=r['title'], act=r['act'], pairs=r['power']['n'], diff=r['power']['mean'], sd=r['power']['sd'],
+                               detectable=r['power']['mdd'], seeds_needed=r['power']['seeds_needed'], bayes_std=r['bayes']['std'][1:])
+                          for r in seeds_rows(ex.rows) if r['power']]).round(3))
+    check_experiment(ex, baseline, train_fn)
+    _say("**Checks passed.** The store holds exactly the grids' runs, every one finished (a diverged run is a result, a failed one is not), "
+         "each with one history entry per epoch; the report names every activation and has its seeds table; running the grids again trains nothing.")
+    return ex

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import scipy.stats
 from scipy.optimize import brentq
+from .fmt import MISSING, fmt_num, fmt_interval
 
 # %% auto #0
 __all__ = ['POWER', 'ALPHA', 'MAX_SEEDS', 'SEEDS_HEADER', 'paired_power', 'detectable_difference', 'seeds_needed',
@@ -106,8 +107,7 @@ def seeds_rows(rows:list, # `report.summarize` rows
         out.append(r | dict(bayes=bayes_intervals(r['accs'], conf), power=ps))
     return out
 
-def _fmt(v, f='.2f'): return '—' if v is None or (isinstance(v, float) and not math.isfinite(v)) else format(v, f)
-def _iv(t): return '—' if t is None or not math.isfinite(t[1]) else f"[{t[1]:.2f}, {t[2]:.2f}]"
+def _iv(t): return MISSING if t is None else fmt_interval(t[1], t[2])
 
 SEEDS_HEADER = ('activation', 'runs', 't 95% CI', 'bayes_mvs mean', 'bayes_mvs std', 'bayes_mvs var',
                 'pairs', 'sd of Δ', 'detectable Δ (80%)', 'power at Δ', 'seeds for Δ')
@@ -118,11 +118,11 @@ def seeds_table(rows:list) -> list:
     for r in rows:
         ps = r['power'] or {}
         need = ps.get('seeds_needed')
-        out.append([r['act'], str(r['n_done']), '—' if not math.isfinite(r['ci_lo']) else f"[{r['ci_lo']:.2f}, {r['ci_hi']:.2f}]",
+        out.append([r['act'], str(r['n_done']), fmt_interval(r['ci_lo'], r['ci_hi']),
                     _iv(r['bayes']['mean']), _iv(r['bayes']['std']), _iv(r['bayes']['var']),
-                    '' if r['is_baseline'] else str(ps.get('n', 0)), _fmt(ps.get('sd')), _fmt(ps.get('mdd')),
-                    _fmt(ps.get('power_observed'), '.0%'),
-                    '' if r['is_baseline'] else ('—' if ps.get('n', 0) < 2 else f"> {MAX_SEEDS:,}" if need is None else str(need))])
+                    '' if r['is_baseline'] else str(ps.get('n', 0)), fmt_num(ps.get('sd')), fmt_num(ps.get('mdd')),
+                    fmt_num(ps.get('power_observed'), '.0%'),
+                    '' if r['is_baseline'] else (MISSING if ps.get('n', 0) < 2 else f"> {MAX_SEEDS:,}" if need is None else str(need))])
     return out
 
 # %% ../nbs/28_power.ipynb #8356ab7c

@@ -13,14 +13,13 @@ from fastcore.basics import patch
 from fastai.callback.core import Callback
 from .activations import ACTS, LearnedRelu, FReLU
 from .models import act_layers
-from .checks import check_choice
+from .checks import check_choice, check_range, check_fraction
+from .config import check_instrument_options # torch-free, shared with `TrainConfig.validate`
 
 # %% auto #0
 __all__ = ['TELEMETRY_EVERY', 'HIST_RANGE', 'HIST_BINS', 'STAT_NAMES', 'GRAD_NAMES', 'HIST_SAMPLE', 'MAX_STORED_SAMPLES',
-           'TELEMETRY_COLS', 'MAX_REPORT_ACTS', 'act_stats', 'telemetry_layers', 'clamp_of', 'ActivationTelemetry',
-           'act_param_views', 'act_params', 'ActParamTracker', 'ActParamEMA', 'FreezeActParams', 'instrument_callbacks',
-           'collect_telemetry', 'layer_table', 'telemetry_summary', 'plot_layer_stats', 'plot_hist_images',
-           'plot_side_by_side', 'plot_act_params', 'telemetry_blocks']
+           'act_stats', 'telemetry_layers', 'clamp_of', 'ActivationTelemetry', 'act_param_views', 'act_params',
+           'ActParamTracker', 'ActParamEMA', 'FreezeActParams', 'instrument_callbacks', 'collect_telemetry']
 
 # %% ../nbs/15_telemetry.ipynb #57aaeefb
 TELEMETRY_EVERY = 20 # default sampling: one training batch in this many (its cost is measured below)
@@ -202,14 +201,12 @@ class ActParamTracker(Callback):
         return dict(every=self.every, steps=list(self.steps), params=params)
 
 # %% ../nbs/15_telemetry.ipynb #5b7dffbe
-from .config import _check_decay, _check_pct, check_instrument_options # torch-free, for `TrainConfig.validate`
-
 class ActParamEMA(Callback):
     "Exponential moving average of the activation parameters; validation and the final model use the average."
     order = 72 # after ClampLearnedReluCallback (70): the average is of projected values
     def __init__(self, decay:float=.99, # weight of the average at each step, in (0, 1)
                  in_training:bool=False): # True: the average replaces the parameters after every step (training uses it too)
-        self.decay = _check_decay(decay, 'ActParamEMA')
+        self.decay = float(check_range('decay', decay, 0, 1, owner='ActParamEMA', lo_open=True, hi_open=True))
         self.in_training = check_choice('in_training', in_training, (True, False), 'ActParamEMA')
 
     def before_fit(self):
@@ -244,7 +241,7 @@ class ActParamEMA(Callback):
 class FreezeActParams(Callback):
     "Freeze the activation parameters once `pct` of training is done."
     order = 71 # after ClampLearnedReluCallback (70), before ActParamEMA (72)
-    def __init__(self, pct:float=.5): self.pct = _check_pct(pct, 'FreezeActParams')
+    def __init__(self, pct:float=.5): self.pct = float(check_fraction('pct', pct, 'FreezeActParams'))
 
     def before_fit(self):
         self.params, self.frozen, self.frozen_at = act_params(self.learn.model), None, None
@@ -330,149 +327,3 @@ def collect_telemetry(learn, max_samples:int|None=MAX_STORED_SAMPLES) -> dict|No
     if 'ActParamEMA' in cbs: out['act_ema'] = cbs['ActParamEMA'].decay
     if 'FreezeActParams' in cbs: out['act_freeze'] = dict(pct=cbs['FreezeActParams'].pct, frozen_at=cbs['FreezeActParams'].frozen_at)
     return out or None
-
-# %% ../nbs/15_telemetry.ipynb #d0b70b53
-def _nanmean(vs):
-    vs = [v for v in vs if v is not None and math.isfinite(v)]
-    return sum(vs) / len(vs) if vs else None
-
-def layer_table(tel:dict, # the `activations` part of a run's telemetry
-                last:float=.25) -> list: # share of the samples, at the end of training, to average over
-    "One dict per layer: the statistics averaged over the last `last` of the samples."
-    stats = tel['stats']
-    n = len(tel['iters'])
-    if not n: return []
-    k = max(1, round(n * last))
-    rows = []
-    for l, name in enumerate(tel['layers']):
-        row = dict(layer=name, kind=tel['kinds'][l], place=tel['places'][l])
-        for s in stats: row[s] = _nanmean([stats[s][i][l] for i in range(n - k, n)])
-        rows.append(row)
-    return rows
-
-def telemetry_summary(tel:dict, last:float=.25) -> dict:
-    "Averages over layers of `layer_table`: `abs_mean`, `std`, `neg`, `zero_grad`, `dead`, `clamp`, `min`."
-    rows = layer_table(tel, last)
-    out = dict(layers=len(rows), samples=len(tel['iters']))
-    out['abs_mean'] = _nanmean([abs(r['mean']) for r in rows if r['mean'] is not None])
-    for s in ('std', 'neg', 'zero_grad', 'dead', 'clamp', 'min'): out[s] = _nanmean([r[s] for r in rows])
-    return out
-
-# %% ../nbs/15_telemetry.ipynb #b986142b
-def _plt():
-    import matplotlib.pyplot as plt
-    return plt
-
-def plot_layer_stats(tel:dict, # the `activations` part of a run's telemetry
-                     stats:tuple=('mean', 'std'), # statistics to plot, one axes each
-                     axs=None, # axes to draw into (default: a new figure)
-                     title:str=''): # prefix of the axes titles
-    "Each statistic per layer over training, one line per layer (darker: deeper)."
-    plt = _plt()
-    if axs is None: _, axs = plt.subplots(1, len(stats), figsize=(4.5 * len(stats), 3), squeeze=False); axs = axs[0]
-    n = len(tel['layers'])
-    cmap = plt.get_cmap('viridis_r')
-    for ax, s in zip(axs, stats):
-        for l in range(n):
-            ax.plot(tel['iters'], [v[l] if v[l] is not None else float('nan') for v in tel['stats'][s]],
-                    color=cmap(l / max(1, n - 1)), lw=1)
-        if s == 'mean': ax.axhline(0, c='grey', lw=.5)
-        ax.set_title(f"{title}{s} per layer"); ax.set_xlabel('batch')
-    return axs[0].figure
-
-def _hist_image(tel, l):
-    return torch.tensor([[v if v is not None else 0. for v in h[l]] for h in tel['hist']]).t().log1p()
-
-def plot_hist_images(tel:dict, layers:list|None=None, # layer indices (default: all)
-                     ncols:int=4, axs=None, title:str=''):
-    "Per layer, the histogram over training as an image (x: sample, y: value, brightness: log share)."
-    plt = _plt()
-    layers = list(range(len(tel['layers']))) if layers is None else layers
-    if axs is None:
-        nrows = math.ceil(len(layers) / ncols)
-        _, axs = plt.subplots(nrows, min(ncols, len(layers)), figsize=(3 * min(ncols, len(layers)), 2.4 * nrows), squeeze=False)
-        axs = list(axs.flat)
-    lo, hi = tel['hist_range']
-    for ax, l in zip(axs, layers):
-        ax.imshow(_hist_image(tel, l), origin='lower', aspect='auto', cmap='magma',
-                  extent=(tel['iters'][0], tel['iters'][-1] + 1, lo, hi))
-        ax.axhline(0, c='w', lw=.5, ls='--')
-        ax.set_title(f"{title}{tel['layers'][l]} ({tel['kinds'][l]})", fontsize=8)
-    for ax in axs[len(layers):]: ax.axis('off')
-    return axs[0].figure
-
-def _pick_layers(tel, k=3): # first, middle and last
-    n = len(tel['layers'])
-    return sorted({0, n // 2, n - 1})[:k]
-
-def plot_side_by_side(tels:dict, # label -> the `activations` telemetry of a run, e.g. {'relu': ..., 'trelu': ...}
-                      layers:list|None=None): # layer indices for the histogram images (default: first, middle, last)
-    "Runs in columns: mean and std per layer, then the histogram images of a few layers."
-    plt = _plt()
-    layers = layers if layers is not None else _pick_layers(next(iter(tels.values())))
-    rows = 2 + len(layers)
-    fig, axs = plt.subplots(rows, len(tels), figsize=(4.5 * len(tels), 2.6 * rows), squeeze=False)
-    for j, (label, tel) in enumerate(tels.items()):
-        plot_layer_stats(tel, ('mean', 'std'), axs=axs[:2, j], title=f"{label}: ")
-        plot_hist_images(tel, layers, axs=list(axs[2:, j]), title=f"{label}: ")
-    for i in range(2):
-        lo = min(ax.get_ylim()[0] for ax in axs[i]); hi = max(ax.get_ylim()[1] for ax in axs[i])
-        for ax in axs[i]: ax.set_ylim(lo, hi) # one scale per row
-    fig.tight_layout()
-    return fig
-
-def plot_act_params(track:dict, # the `params` part of a run's telemetry (`ActParamTracker.record()`)
-                    title:str=''):
-    "Each learned parameter per layer over training: the mean over channels and a band of one spread."
-    plt = _plt()
-    ps = track['params']
-    if not ps: raise ValueError("plot_act_params: no learned activation parameters were recorded")
-    fig, axs = plt.subplots(1, len(ps), figsize=(4.5 * len(ps), 3), squeeze=False)
-    cmap = plt.get_cmap('viridis_r')
-    for ax, (p, d) in zip(axs[0], ps.items()):
-        n = len(d['layers'])
-        for l in range(n):
-            m, s = torch.tensor(d['mean'][l]), torch.tensor(d['std'][l])
-            c = cmap(l / max(1, n - 1))
-            ax.plot(track['steps'], m, color=c, lw=1); ax.fill_between(track['steps'], m - s, m + s, color=c, alpha=.15)
-        ax.set_title(f"{title}{p} per layer"); ax.set_xlabel('optimizer step')
-    fig.tight_layout()
-    return fig
-
-# %% ../nbs/15_telemetry.ipynb #62c659bc
-TELEMETRY_COLS = ('abs_mean', 'std', 'neg', 'min', 'zero_grad', 'dead', 'clamp') # the report's columns
-MAX_REPORT_ACTS = 6 # activations side by side in a setting's figure
-
-def _cell(v, fmt='.3f'): return '—' if v is None else format(v, fmt)
-
-def telemetry_blocks(runs:list, # rows of the results store (those without telemetry are skipped)
-                     out, # folder the report's images go to
-                     label=lambda cfg: cfg['act'], # config -> activation label (the report's `act_label`)
-                     key=lambda cfg: '', # config -> setting key (the report's `setting_key`)
-                     title=lambda key: key, # setting key -> its heading
-                     baseline:str='relu') -> list: # shown first
-    "The report's telemetry section as blocks (see `activ_bench.report`): a table per setting, a figure."
-    from pathlib import Path
-    have = [r for r in runs if r.get('status') == 'done' and (r.get('telemetry') or {}).get('activations')]
-    if not have: return []
-    b = [('h2', 'Activation telemetry'),
-         ('p', "Statistics of every activation layer's output, sampled during training and averaged over the last quarter "
-               "of the samples, then over layers and seeds: |mean| (how far layer means are from 0), std, the share of "
-               "negative outputs, the smallest output, the share of inputs with a zero gradient, of dead channels (zero "
-               "gradient everywhere in a batch) and of outputs at the clamp (— where there is none). See activ_bench.telemetry.")]
-    by = {}
-    for r in have: by.setdefault(key(r['config']), {}).setdefault(label(r['config']), []).append(r)
-    for sk, acts in by.items():
-        order = sorted(acts, key=lambda a: (a != baseline, a))
-        rows = []
-        for a in order:
-            sums = [telemetry_summary(r['telemetry']['activations']) for r in acts[a]]
-            rows.append([a, str(len(sums))] + [_cell(_nanmean([s[c] for s in sums])) for c in TELEMETRY_COLS])
-        b.append(('h3', f"Telemetry: {title(sk)}"))
-        b.append(('table', ('activation', 'runs', *TELEMETRY_COLS), rows))
-        first = {a: min(acts[a], key=lambda r: r['config'].get('seed', 0)) for a in order[:MAX_REPORT_ACTS]}
-        fig = plot_side_by_side({f"{a} (seed {r['config'].get('seed')})": r['telemetry']['activations'] for a, r in first.items()})
-        name = f"telemetry_{sk or 'all'}.png"
-        fig.savefig(Path(out)/name, dpi=80); _plt().close(fig)
-        b.append(('img', name, f"activation telemetry for {title(sk)}"))
-    return b

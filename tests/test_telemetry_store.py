@@ -5,7 +5,7 @@ from activ_bench.grid import expand_grid
 from activ_bench.sqlite_store import ResultsStore, ADDED_COLUMNS
 from activ_bench.store import new_owner
 from activ_bench.executors import execute_run
-from activ_bench.report import write_report
+from activ_bench.render import write_report
 
 ROOT = Path(__file__).parent.parent
 
