@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from fastai.callback.schedule import minimum, steep, valley, slide
 from .train import TrainConfig, make_learner, DivergenceCallback, EpochStatsCallback
 from .data import get_dls
+from .fmt import fmt_num
 
 # %% auto #0
 __all__ = ['LR_FIND_SUGGESTIONS', 'lr_find_acts', 'plot_lr_find', 'lr_find_markdown', 'write_lr_find']
@@ -80,7 +81,7 @@ def plot_lr_find(rows:list, # `lr_find_acts` rows
 
 def lr_find_markdown(rows:list) -> str:
     "fastai's suggestions and the learning rate at which each sweep stopped, as a Markdown table."
-    f = lambda v: '—' if v is None else f"{v:.2e}"
+    f = lambda v: fmt_num(v, '.2e')
     head = ('activation', 'valley', 'steep', 'minimum/10', 'slide', 'stopped at', 'iterations')
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in rows:

@@ -466,9 +466,9 @@ def inline_md(text:str) -> str:
 
 # the sidebar by what a user does; a page (`stem`, or `folder/*` for a folder's) in no group goes to INTERNALS, listed last
 SIDEBAR = {'Activations': ['registry', 'activations', 'frelu', 'interop'],
-           'Models and training': ['models', 'optim', 'data', 'train', 'checkpoint', 'telemetry'],
+           'Models and training': ['models', 'optim', 'data', 'train', 'checkpoint', 'telemetry', 'telemetry_report', 'lr_find'],
            'Running grids': ['cli', 'grid', 'cost', 'runner', 'executors', 'store', 'sqlite_store'],
-           'Reports': ['report', 'leaderboard', 'stats', 'power'],
+           'Reports': ['report', 'render', 'leaderboard', 'stats', 'power'],
            'Experiments': ['experiments', 'experiments/*']}
 INTERNALS = 'Internals'
 
