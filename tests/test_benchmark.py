@@ -19,7 +19,7 @@ def test_kernels_command_prints_forms_and_targets(tmp_path):
                     '--rounds', '1', '--reps', '1', '--out', out, timeout=300)
     assert r.returncode == 0, r.stderr
     rows = [[c.strip() for c in l.split('|')[1:4]] for l in r.stdout.splitlines() if l.startswith('| ') and not l.startswith('| activation')]
-    forms = [('relu', 'ours'), ('relu', 'native'), ('mish', 'ours'), ('mish', 'seed'), ('mish', 'native'), ('prelu', 'ours'), ('prelu', 'native')]
+    forms = [('relu', 'ours'), ('relu', 'native'), ('mish', 'ours'), ('mish', 'reference'), ('mish', 'native'), ('prelu', 'ours'), ('prelu', 'native')]
     assert [tuple(c[:2]) for c in rows] == forms * 2
     assert rows[0][2].split()[0] != '' and '## float64' in r.stdout and '- mish: ours' in r.stdout
     assert out.read_text().strip() == r.stdout.strip()
