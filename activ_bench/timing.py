@@ -76,8 +76,8 @@ def clock(device='cpu') -> Callable[[], float]:
     return timeit.default_timer if torch.device(device).type == 'cpu' else tbench.timer
 
 def _run(steps):
-    out = None
-    for i, s in enumerate(steps): out = s() if i == 0 else s(out)
+    out = ()
+    for s in steps: out = (s(*out),)
 
 def _sample(steps, stats, number, clock):
     "One sample of a case: `number` calls, each step timed on its own when there are several."
@@ -85,11 +85,15 @@ def _sample(steps, stats, number, clock):
         t = clock()
         for _ in range(number): steps[0]()
         return stats[0].update((clock() - t) / number)
-    acc = [0.] * len(steps)
+    acc, last = [0.] * len(steps), len(steps) - 1
     for _ in range(number):
-        out = None
+        outs = []  # each step's result lives until the call ends (a forward's output until its backward is done)
         for i, s in enumerate(steps):
-            t = clock(); out = s() if i == 0 else s(out); acc[i] += clock() - t
+            t = clock()
+            if i < last: outs.append(s(*outs[-1:]))
+            else: s(*outs[-1:])  # the last result goes at once, as an unassigned call's would
+            acc[i] += clock() - t
+        del outs
     for st, a in zip(stats, acc): st.update(a / number)
 
 def interleave(cases:dict, # name -> a callable of no arguments, or a tuple of steps (each gets the previous step's result)
