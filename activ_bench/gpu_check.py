@@ -13,6 +13,7 @@ from .registry import list_acts, is_pointwise, act_spec
 from .activations import act_factory
 from .fused import use_fused, fused_status, FUSED_MODES
 from .kernels import REFERENCE_FORMS, NATIVE_FORMS, reference_params, time_kernels, kernels_markdown, check_device
+from .timing import interleave, clock
 from .data import DATA_ENV, FMNIST_FILES, make_imagenette_like, get_dls
 from .train import build_model, device_name, _peak_mem_mb
 
@@ -60,12 +61,8 @@ def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
 def _median_time(fn, dev, reps:int=10, warmup:int=2) -> float:
-    "Median seconds of `fn()` over `reps` calls after `warmup`, the device synchronized around each."
-    for _ in range(warmup): fn()
-    ts = []
-    for _ in range(reps):
-        _sync(dev); t = time.perf_counter(); fn(); _sync(dev); ts.append(time.perf_counter() - t)
-    return sorted(ts)[len(ts) // 2]
+    "Median seconds of `fn()` over `reps` calls after `warmup`, timed with the clock that waits for the device (`timing`)."
+    return interleave({'fn': fn}, rounds=reps, warmup=warmup, clock=clock(dev))['fn'].median
 
 def copy_bandwidth(dev, mb:int) -> float:
     "Device-to-device copy bandwidth in bytes/s, counting bytes read plus bytes written."
