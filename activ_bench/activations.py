@@ -16,8 +16,8 @@ from .registry import (ActSpec, ACTS, ALIASES, ActModule, ActFactory, register_a
 
 # %% auto #0
 __all__ = ['LiSHTFn', 'GeneralReluFn', 'TReluFn', 'FTSwishFn', 'LightReluFn', 'LEARNED_RELU_RANGES', 'LearnedReluFn', 'MishFn',
-           'PReLUFn', 'SEED_SHIFTS', 'AUTO_SHIFTS', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus', 'LiSHT',
-           'LightRelu', 'LearnedRelu', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments',
+           'PReLUFn', 'REFERENCE_SHIFTS', 'AUTO_SHIFTS', 'ReLU', 'GeneralRelu', 'TRelu', 'FTSwish', 'FTSwishPlus',
+           'LiSHT', 'LightRelu', 'LearnedRelu', 'Mish', 'SiLU', 'GELU', 'PReLU', 'saved_bytes', 'gaussian_moments',
            'mean_shift_for', 'mean_shift_table', 'act_curves', 'plot_acts']
 
 # %% ../nbs/03_activations.ipynb #0c832a17
@@ -394,16 +394,16 @@ def mean_shift_for(act, # name, class, partial, factory or module
     return gaussian_moments(act, nf, n_grid, seed)[0]
 
 # %% ../nbs/03_activations.ipynb #4257135d
-SEED_SHIFTS = {'lisht': ('sub', .46), 'trelu': ('mean_shift', -.03), 'ftswish_plus': ('mean_shift', -.1)}
+REFERENCE_SHIFTS = {'lisht': ('sub', .46), 'trelu': ('mean_shift', -.03), 'ftswish_plus': ('mean_shift', -.1)}
 AUTO_SHIFTS = {'trelu': 'mean_shift', 'ftswish_plus': 'mean_shift', 'light_relu': 'sub'} # the parameter that takes 'auto'
 
 def mean_shift_table() -> list[dict]:
-    "Mean output for N(0,1) input of every activation with its defaults, the seeds' hand-picked shifts and the 'auto' ones."
+    "Mean output for N(0,1) input of every activation with its defaults, the threads' hand-picked (reference) shifts and the 'auto' ones."
     rows = []
     for n in list_acts():
-        seed = SEED_SHIFTS.get(n)
+        ref = REFERENCE_SHIFTS.get(n)
         auto = AUTO_SHIFTS.get(n)
-        rows.append(dict(act=n, mean=round(mean_shift_for(n), 4), seed_shift=f"{seed[0]}={seed[1]}" if seed else '',
+        rows.append(dict(act=n, mean=round(mean_shift_for(n), 4), reference_shift=f"{ref[0]}={ref[1]}" if ref else '',
                          auto_shift=f"{auto}={getattr(get_act(n, **{auto: 'auto'}), auto):.4f}" if auto else ''))
     return rows
 

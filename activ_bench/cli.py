@@ -522,7 +522,7 @@ def kernels(acts:str='all', # comma list of pointwise activations, or 'all'
             threads:int=0, # torch threads (0: PyTorch's default)
             device:str='cpu', # 'cpu', 'cuda' or 'cuda:N' (on a GPU: --dtypes float32,bfloat16,float16 and a larger --shape)
             out:str=None): # also write the Markdown table to this file
-    "Time each activation's forward and backward against ReLU: ours, the seed's formula, the native op."
+    "Time each activation's forward and backward against ReLU: ours, the reference formula, the native op."
     if threads < 0: raise ValueError(f"--threads {threads}: a number of threads >= 1, or 0 for PyTorch's default")
     try: numel = math.prod(int(s) for s in shape.split(','))
     except ValueError: raise ValueError(f"--shape {shape!r} must be comma-separated ints, e.g. 32,64,32,32") from None
@@ -533,7 +533,7 @@ def kernels(acts:str='all', # comma list of pointwise activations, or 'all'
     print(run_kernels(acts, dtypes, shape, rounds, reps, threads, device, out, command=' '.join(['activ-bench kernels', *sys.argv[1:]])))
 
 COMMANDS['kernels'] = kernels
-SUMMARIES['kernels'] = "time each activation's forward/backward kernels against ReLU (ours, seed formula, native op)"
+SUMMARIES['kernels'] = "time each activation's forward/backward kernels against ReLU (ours, reference formula, native op)"
 
 # %% ../nbs/29_cli.ipynb #94049218
 @call_parse

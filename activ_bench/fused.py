@@ -23,7 +23,7 @@ _state = {'mode': os.environ.get('ACTIV_BENCH_FUSED', 'compile'), # mode now
           'eager_kernels': {}, # kernel name -> why its function could not be traced: that kernel runs eagerly
           'tracing': False} # True while `Kernel` traces a float32 function to compile it (`exp_nonpos` goes inline)
 FALLBACK_WARNING = 'activ_bench.fused: torch.compile failed' # starts the warning when kernels fall back to eager
-COMPILE_TIMES: dict[tuple, float] = {} # (kernel name, 'fwd'/'bwd', dtype) -> seconds of the first call (compilation included)
+COMPILE_TIMES: dict[tuple, float] = {} # (kernel name, e.g. 'mish.fwd', input dtype) -> seconds of the first call (compilation included)
 
 def fused_mode() -> str:
     "How fused activations run now: 'compile' or 'eager'."
@@ -76,7 +76,7 @@ def _flat_like(t:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
     return t.as_strided((t.numel(),), (1,))
 
 # %% ../nbs/02_fused.ipynb #a11a1c97
-COMPILE_OPTIONS = {'cpp.dynamic_threads': True, # threads chosen at run time, not at the first call (see above)
+COMPILE_OPTIONS = {'cpp.dynamic_threads': True, # threads chosen at run time: else the first call's input fixes them, in the on-disk cache too
                    'cpp.enable_floating_point_contract_flag': 'fast'} # a*b+c as one FMA in the C++ kernels
 
 def _scalar(v:float, like:torch.Tensor) -> torch.Tensor:
@@ -101,7 +101,7 @@ def _trace(fn:Callable, args:list) -> torch.fx.GraphModule:
     "`fn` as one graph of aten ops with symbolic sizes; raises if it is not one graph (a branch on a value, say)."
     from torch.fx.experimental.proxy_tensor import make_fx
     from torch.fx.experimental import _config as fx_config
-    _state['tracing'] = args[0].dtype == torch.float32  # `exp_nonpos` inline: only float32 kernels gain (see below)
+    _state['tracing'] = args[0].dtype == torch.float32  # `exp_nonpos` inline: only float32 kernels gain (bfloat16 ones scalarise its bit step)
     try:
         with fx_config.patch(use_duck_shape=False):  # equal sizes in `args` are not assumed equal at every call
             return make_fx(lambda *a: fn(*a), tracing_mode='symbolic')(*args)  # *a: `fn`'s defaults (`exp=`) are not inputs
@@ -120,10 +120,10 @@ class Kernel:
                  options:dict|None=None): # inductor options added to `COMPILE_OPTIONS`
         self.fn, self.name, self._compiled, self._by_layout = fn, name, {}, {}
         self.options = {**COMPILE_OPTIONS, **(options or {})}
-        self.eager = None  # why this kernel's function could not be traced, if it could not: it runs eagerly
+        self.trace_error = None  # why this kernel's function could not be traced, if it could not: it runs eagerly
 
     def __call__(self, *args):
-        if fused_mode() == 'eager' or _state['broken'] or self.eager or torch.compiler.is_compiling(): return self.fn(*args)
+        if fused_mode() == 'eager' or _state['broken'] or self.trace_error or torch.compiler.is_compiling(): return self.fn(*args)
         args = [_scalar(float(a), args[0]) if isinstance(a, (int, float)) else a for a in args]
         exact = tuple((a.dtype, a.device, a.shape, a.stride()) for a in args)  # cheap to build: no Python loop per dim
         f = self._by_layout.get(exact)
@@ -150,7 +150,7 @@ class Kernel:
         out = self.fn(*args)  # raises here if the inputs themselves are bad: nothing is marked then
         why = _reason(e)
         if every_kernel: _state['broken'] = why
-        else: self.eager = _state['eager_kernels'][self.name] = why
+        else: self.trace_error = _state['eager_kernels'][self.name] = why
         warnings.warn(f"{FALLBACK_WARNING} ({'' if every_kernel else self.name + ': '}{why}); "
                       f"running {'every kernel' if every_kernel else 'it'} eagerly")
         return out

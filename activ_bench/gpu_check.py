@@ -12,7 +12,8 @@ import torch, torch.nn.functional as F
 from .registry import list_acts, is_pointwise, act_spec
 from .activations import act_factory
 from .fused import use_fused, fused_status, FUSED_MODES
-from .kernels import SEED_FORMS, NATIVE_FORMS, seed_params, time_kernels, kernels_markdown, check_device
+from .kernels import REFERENCE_FORMS, NATIVE_FORMS, reference_params, time_kernels, kernels_markdown, check_device
+from .timing import interleave, clock
 from .data import DATA_ENV, FMNIST_FILES, make_imagenette_like, get_dls
 from .train import build_model, device_name, _peak_mem_mb
 
@@ -60,12 +61,8 @@ def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
 
 def _median_time(fn, dev, reps:int=10, warmup:int=2) -> float:
-    "Median seconds of `fn()` over `reps` calls after `warmup`, the device synchronized around each."
-    for _ in range(warmup): fn()
-    ts = []
-    for _ in range(reps):
-        _sync(dev); t = time.perf_counter(); fn(); _sync(dev); ts.append(time.perf_counter() - t)
-    return sorted(ts)[len(ts) // 2]
+    "Median seconds of `fn()` over `reps` calls after `warmup`, timed with the clock that waits for the device (`timing`)."
+    return interleave({'fn': fn}, rounds=reps, warmup=warmup, clock=clock(dev))['fn'].median
 
 def copy_bandwidth(dev, mb:int) -> float:
     "Device-to-device copy bandwidth in bytes/s, counting bytes read plus bytes written."
@@ -108,10 +105,10 @@ def _rel(a:torch.Tensor, ref:torch.Tensor) -> float:
     return ((a - ref).norm() / ref.norm().clamp_min(1e-30)).item()
 
 def reference_fn(name:str, nf:int, dev) -> tuple:
-    "`(f(x), parameters)`: the composed formula of `name` (the seed's, else PyTorch's op), else the float64 module run eagerly."
-    for table in (SEED_FORMS, NATIVE_FORMS):
+    "`(f(x), parameters)`: the composed formula of `name` (the thread's reference formula, else PyTorch's op), else the float64 module run eagerly."
+    for table in (REFERENCE_FORMS, NATIVE_FORMS):
         if name in table:
-            ps = seed_params(name, nf, torch.float64, dev)
+            ps = reference_params(name, nf, torch.float64, dev)
             return (lambda x, f=table[name]: f(x, *ps)), ps
     m = _module(name, nf, dev, torch.float64)
     return (lambda x: _eager(m, x)), tuple(m.parameters())
@@ -188,7 +185,7 @@ def check_correctness(dev, acts:list, dtypes:dict, shape:tuple, compiled:bool, c
 
 def correctness_markdown(rows:list[dict], ck:Check) -> str:
     lines = ["# Correctness of every activation\n", "Relative error `||out - ref|| / ||ref||` against the composed formula in float64 "
-             "(the seed's, else PyTorch's op, else the module run eagerly in float64); bwd: the largest over the input's "
+             "(the reference formula, else PyTorch's op, else the module run eagerly in float64); bwd: the largest over the input's "
              "and the parameters' gradients.\n", "| activation | dtype | form | fwd | bwd | tolerance | ok |", "|---|---|---|---:|---:|---:|---|"]
     lines += [f"| {r['act']} | {r['dtype']} | {r['form']} | {r['fwd']:.1e} | {r['bwd']:.1e} | {r['tol']:.2g} | {'pass' if r['ok'] else 'FAIL'} |" for r in rows]
     other = [r for r in ck.results if 'vs float64' not in r['name']]
@@ -247,9 +244,9 @@ def copy_share_markdown(rows:list[dict], copy_bps:float) -> tuple[str, list]:
     targets = []
     for dn in dict.fromkeys(r['dtype'] for r in rows):
         rs = {r['act']: r for r in rows if r['dtype'] == dn and r['form'] == 'ours'}
-        base = rs['relu']['fwd'][1] + rs['relu']['bwd'][1]
+        base = rs['relu']['fwd'].median + rs['relu']['bwd'].median
         for a, r in rs.items():
-            t = r['fwd'][1] + r['bwd'][1]
+            t = r['fwd'].median + r['bwd'].median
             bw = 5 * r['nbytes'] / t
             lines.append(f"| {dn} | {a} | {bw / 1e9:,.0f} | {bw / copy_bps:.0%} | {t / base:.2f} |")
             if a == 'relu': continue

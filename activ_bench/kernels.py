@@ -1,4 +1,4 @@
-"""Forward and backward time of every pointwise activation against ReLU, in three forms: ours, the seed's formula, PyTorch's native op.
+"""Forward and backward time of every pointwise activation against ReLU, in three forms: ours, the reference formula (the forum thread's), PyTorch's native op.
 
 Docs: `_docs/kernels.html` (built by `make docs`)"""
 
@@ -6,69 +6,70 @@ Docs: `_docs/kernels.html` (built by `make docs`)"""
 
 # %% ../nbs/04_kernels.ipynb #85df3629
 from __future__ import annotations
-import math, os, platform, statistics, subprocess, time
+import math
 from typing import Callable
 import torch, torch.nn.functional as F
 from .registry import list_acts, act_spec, get_act, is_pointwise
 from .activations import saved_bytes
-from .fused import COMPILE_TIMES, fused_status
+from .fused import COMPILE_TIMES
+from .timing import interleave, clock, machine_info, parse_shape
 
 # %% auto #0
-__all__ = ['SEED_FORMS', 'NATIVE_FORMS', 'FORMS', 'DTYPES', 'seed_params', 'kernel_forms', 'check_device', 'peak_bandwidth',
-           'time_kernels', 'machine_info', 'target_checks', 'kernels_markdown', 'run_kernels']
+__all__ = ['REFERENCE_FORMS', 'NATIVE_FORMS', 'FORMS', 'DTYPES', 'reference_params', 'kernel_forms', 'check_device',
+           'peak_bandwidth', 'time_kernels', 'target_checks', 'kernels_markdown', 'run_kernels']
 
 # %% ../nbs/04_kernels.ipynb #c11111b4
-def _seed_general_relu(x, leak=.1, sub=.4, maxv=6.):  # fast.ai course GeneralRelu
+def _ref_general_relu(x, leak=.1, sub=.4, maxv=6.):  # fast.ai course GeneralRelu
     x = F.leaky_relu(x, leak) if leak is not None else F.relu(x)
     x.sub_(sub)
     x.clamp_max_(maxv)
     return x
 
-def _seed_trelu(x, threshold=-.25, mean_shift=-.03):  # runoff thread
+def _ref_trelu(x, threshold=-.25, mean_shift=-.03):  # runoff thread
     x = F.relu(x) + threshold
     x.sub_(mean_shift)
     return x
 
-def _seed_ftswish(x, threshold=-.2):  # LiSHT thread's FTSwish (the paper's form)
+def _ref_ftswish(x, threshold=-.2):  # LiSHT thread's FTSwish (the paper's form)
     pos_value = (x * torch.sigmoid(x)) + threshold
     tval = torch.tensor([threshold], device=x.device, dtype=x.dtype)
     return torch.where(x >= 0, pos_value, tval)
 
-def _seed_ftswish_plus(x, threshold=-.25, mean_shift=-.1):  # runoff thread, simplified version
+def _ref_ftswish_plus(x, threshold=-.25, mean_shift=-.1):  # runoff thread, simplified version
     x = F.relu(x) * torch.sigmoid(x) + threshold
     x.sub_(mean_shift)
     return x
 
-def _seed_lisht(x): return x * torch.tanh(x)  # LiSHT thread
+def _ref_lisht(x): return x * torch.tanh(x)  # LiSHT thread
 
-def _seed_light_relu(x, sub=.46, maxv=7.5):  # LiSHT thread's LightRelu
+def _ref_light_relu(x, sub=.46, maxv=7.5):  # LiSHT thread's LightRelu
     x = x * torch.tanh(x)
     x.sub_(sub)
     x.clamp_max_(maxv)
     return x
 
-def _seed_learned_relu(x, leak, sub, maxv):  # LearnedRelu thread, last version plus our clamp at maxv
+def _ref_learned_relu(x, leak, sub, maxv):  # LearnedRelu thread, last version plus our clamp at maxv
     x = x.clamp_min(0) + leak * x.clamp_max(0)
     return torch.minimum(x.sub(sub), maxv)
 
-def _seed_mish(x): return x * torch.tanh(F.softplus(x))  # Mish thread (mish_pt)
+def _ref_mish(x): return x * torch.tanh(F.softplus(x))  # Mish thread (mish_pt)
 def _silu_composed(x): return x * torch.sigmoid(x)
 def _gelu_composed(x): return x * .5 * (1 + torch.erf(x / math.sqrt(2)))
 
-SEED_FORMS: dict[str, Callable] = dict(general_relu=_seed_general_relu, trelu=_seed_trelu, ftswish=_seed_ftswish,
-    ftswish_plus=_seed_ftswish_plus, lisht=_seed_lisht, light_relu=_seed_light_relu, learned_relu=_seed_learned_relu,
-    mish=_seed_mish, silu=_silu_composed, gelu=_gelu_composed) # name -> the seed's formula (composed where no seed)
+REFERENCE_FORMS: dict[str, Callable] = dict(general_relu=_ref_general_relu, trelu=_ref_trelu, ftswish=_ref_ftswish,
+    ftswish_plus=_ref_ftswish_plus, lisht=_ref_lisht, light_relu=_ref_light_relu, learned_relu=_ref_learned_relu,
+    mish=_ref_mish, silu=_silu_composed, gelu=_gelu_composed) # name -> the thread's formula (composed where no thread wrote one)
 NATIVE_FORMS: dict[str, Callable] = dict(relu=F.relu, mish=F.mish, silu=F.silu, gelu=F.gelu, prelu=F.prelu) # PyTorch's ops
 
-def seed_params(name:str, nf:int, dtype=torch.float32, device='cpu') -> tuple:
-    "Parameters (requiring grad, shaped as each form wants them) for the per-channel activations' seed and native forms."
+def reference_params(name:str, nf:int, dtype=torch.float32, device='cpu') -> tuple:
+    "Parameters (requiring grad, shaped as each form wants them) for the per-channel activations' reference and native forms."
     full = lambda v, shape: torch.full(shape, v, dtype=dtype, device=device, requires_grad=True)
     if name == 'learned_relu': return tuple(full(v, (nf, 1, 1)) for v in (.05, .25, 10.))
     if name == 'prelu': return (full(.25, (nf,)),)
     return ()
 
 # %% ../nbs/04_kernels.ipynb #2f96d18a
-FORMS = ('ours', 'seed', 'native') # the three forms timed
+FORMS = ('ours', 'reference', 'native') # the three forms timed
 
 def kernel_forms(name:str, # registry name of a pointwise activation
                  nf:int, # channels (dim 1 of the input)
@@ -78,20 +79,15 @@ def kernel_forms(name:str, # registry name of a pointwise activation
     if not spec.pointwise: raise ValueError(f"{name} is not pointwise; allowed: {', '.join(n for n in list_acts() if is_pointwise(n))}")
     m = get_act(name, nf).to(device=device, dtype=dtype)
     forms = {'ours': (m, tuple(m.parameters()))}
-    for form, table in (('seed', SEED_FORMS), ('native', NATIVE_FORMS)):
+    for form, table in (('reference', REFERENCE_FORMS), ('native', NATIVE_FORMS)):
         if name in table:
-            ps = seed_params(name, nf, dtype, device)
+            ps = reference_params(name, nf, dtype, device)
             f = table[name]
             forms[form] = ((lambda x, f=f, ps=ps: f(x, *ps)), ps)
     return forms
 
 # %% ../nbs/04_kernels.ipynb #a0372af6
 DTYPES = {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16, 'float64': torch.float64}
-
-def _quartiles(ts):
-    "(first quartile, median, third quartile, minimum)"
-    q = statistics.quantiles(ts, n=4, method='inclusive') if len(ts) > 1 else [ts[0]] * 3
-    return q[0], statistics.median(ts), q[2], min(ts)
 
 def check_device(device:str) -> torch.device:
     "`device` as a `torch.device`, or one clear error naming it and what is allowed."
@@ -108,6 +104,10 @@ def peak_bandwidth(device) -> float|None:
     p = torch.cuda.get_device_properties(dev)
     return 2 * p.memory_clock_rate * 1e3 * p.memory_bus_width / 8
 
+def _fwd_bwd(fn, ps, x, g) -> tuple:
+    "The two steps of a form: the forward, then the gradient of its output wrt the input and the parameters."
+    return (lambda: fn(x)), (lambda y: torch.autograd.grad(y, [x, *ps], g))
+
 def time_kernels(acts:list|None=None, # pointwise activations (default: all); relu is always added
                  dtypes:tuple=('float32', 'bfloat16', 'float64'), # names in `DTYPES`
                  shape:tuple=(32, 64, 32, 32), # input shape (N, C, H, W)
@@ -115,13 +115,12 @@ def time_kernels(acts:list|None=None, # pointwise activations (default: all); re
                  reps:int=5, # timed calls per form per round
                  warmup:int=2, # untimed calls per form first
                  device:str='cpu') -> list[dict]: # 'cpu', 'cuda' or 'cuda:N'
-    "Forward and backward times of every form of every activation, one row per (dtype, activation, form)."
+    "Forward and backward `Stats` of every form of every activation, one row per (dtype, activation, form)."
     acts = [n for n in list_acts() if is_pointwise(n)] if acts is None else [act_spec(a).name for a in acts]
     if 'relu' not in acts: acts = ['relu', *acts]
     bad = [d for d in dtypes if d not in DTYPES]
     if bad: raise ValueError(f"dtype {bad[0]!r} unknown; allowed: {', '.join(DTYPES)}")
     dev = check_device(device)
-    sync = (lambda: torch.cuda.synchronize(dev)) if dev.type == 'cuda' else (lambda: None)
     rows = []
     for dn in dtypes:
         dt = DTYPES[dn]
@@ -129,55 +128,29 @@ def time_kernels(acts:list|None=None, # pointwise activations (default: all); re
         x = torch.randn(shape, dtype=dt, device=dev).requires_grad_()
         g = torch.randn(shape, dtype=dt, device=dev)
         forms = {(a, f): fp for a in acts for f, fp in kernel_forms(a, shape[1], dt, dev).items()}
-        t_f, t_b = {k: [] for k in forms}, {k: [] for k in forms}
-        def once(k, tf=None, tb=None):
-            fn, ps = forms[k]
-            sync(); t0 = time.perf_counter(); y = fn(x); sync(); t1 = time.perf_counter()
-            torch.autograd.grad(y, [x, *ps], g); sync(); t2 = time.perf_counter()
-            if tf is not None: tf.append(t1 - t0); tb.append(t2 - t1)
-        for k in forms:
-            for _ in range(warmup): once(k)
-        for _ in range(rounds):
-            for k in forms:
-                for _ in range(reps): once(k, t_f[k], t_b[k])
+        stats = interleave({k: _fwd_bwd(fn, ps, x, g) for k, (fn, ps) in forms.items()}, rounds, reps, warmup=warmup, clock=clock(dev))
         for (a, f), (fn, ps) in forms.items():
-            sb = saved_bytes(fn, x)
             ct = [COMPILE_TIMES.get((f"{a}.{w}", dt)) for w in ('fwd', 'bwd')] if f == 'ours' else [None, None]
-            rows.append(dict(dtype=dn, act=a, form=f, fwd=_quartiles(t_f[(a, f)]), bwd=_quartiles(t_b[(a, f)]),
-                             saved=sb / x.nbytes, compile_s=sum(ct) if all(c is not None for c in ct) else None,
-                             nbytes=x.nbytes, device=dev.type))
-        forms.clear() # this dtype's tensors go before the next dtype's are made
+            fwd, bwd = stats[a, f]
+            rows.append(dict(dtype=dn, act=a, form=f, fwd=fwd, bwd=bwd, saved=saved_bytes(fn, x) / x.nbytes,
+                             compile_s=sum(ct) if all(c is not None for c in ct) else None, nbytes=x.nbytes, device=dev.type))
+        del forms, stats  # this dtype's tensors go before the next dtype's are made
     return rows
 
 # %% ../nbs/04_kernels.ipynb #9a972de3
-def machine_info() -> str:
-    "CPU, threads, load, torch and compiler versions, in one line."
-    cpu = platform.processor() or platform.machine()
-    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): pass
-    try: gcc = subprocess.run(['gcc', '-dumpfullversion'], capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError): gcc = 'none'
-    load = ', '.join(f'{l:.1f}' for l in os.getloadavg()) if hasattr(os, 'getloadavg') else '?'
-    malloc = ' '.join(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith('MALLOC_'))  # glibc allocator settings
-    return (f"{cpu} ({torch.backends.cpu.get_cpu_capability()}), {os.cpu_count()} cores, {torch.get_num_threads()} torch "
-            f"thread(s), load average {load}; torch {torch.__version__}, gcc {gcc}, Python {platform.python_version()}, "
-            f"fused kernels: {fused_status()}" + (f"; {malloc}" if malloc else ''))
-
-def _ms(q): return f"{q[1] * 1e3:.3f} [{q[0] * 1e3:.3f}-{q[2] * 1e3:.3f}]"
-
 def target_checks(rows:list[dict], tol:float=1.05, # slack for "not slower than"
-                  stat:int=1) -> list[str]: # 1: medians, 3: minimums
+                  stat:str='median') -> list[str]: # a `Stats` property: 'median' or 'min'
     "Issue 10's targets, checked on the float32 rows: one line per activation (cap 1.3x ReLU on the CPU, 1.2x on a GPU)."
     r = {(x['act'], x['form']): x for x in rows if x['dtype'] == 'float32'}
     if ('relu', 'ours') not in r: return []
-    base = r['relu', 'ours']['fwd'][stat] + r['relu', 'ours']['bwd'][stat]
-    tot = lambda k: (r[k]['fwd'][stat] + r[k]['bwd'][stat]) / base
+    base = getattr(r['relu', 'ours']['fwd'], stat) + getattr(r['relu', 'ours']['bwd'], stat)
+    tot = lambda k: (getattr(r[k]['fwd'], stat) + getattr(r[k]['bwd'], stat)) / base
     lim = 1.2 if any(x.get('device') == 'cuda' for x in rows) else 1.3
     out = []
     for a in dict.fromkeys(a for a, _ in r):
         if a == 'relu': continue
         ours = tot((a, 'ours'))
-        others = {f: tot((a, f)) for f in ('seed', 'native') if (a, f) in r}
+        others = {f: tot((a, f)) for f in ('reference', 'native') if (a, f) in r}
         cap = a != 'gelu'
         ok_cap = ours <= lim or not cap
         ok_rel = all(ours <= v * tol for v in others.values())
@@ -208,17 +181,18 @@ def kernels_markdown(rows:list[dict], # from `time_kernels`
     for dn in dict.fromkeys(r['dtype'] for r in rows):
         rs = [r for r in rows if r['dtype'] == dn]
         base = next(r for r in rs if r['act'] == 'relu' and r['form'] == 'ours')
-        bf, bb = base['fwd'][1], base['bwd'][1]
-        mf, mb = base['fwd'][3], base['bwd'][3]
+        bf, bb = base['fwd'].median, base['bwd'].median
+        mf, mb = base['fwd'].min, base['bwd'].min
         lines += [f"## {dn}\n", "| activation | form | fwd ms | fwd vs ReLU | bwd ms | bwd vs ReLU | fwd+bwd vs ReLU | fwd+bwd vs ReLU (min) | saved | compile s |"
                   + (" bandwidth |" if peak else ''), "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if peak else '')]
         for r in rs:
             c = '' if r['compile_s'] is None else f"{r['compile_s']:.1f}"
-            lines.append(f"| {r['act']} | {r['form']} | {_ms(r['fwd'])} | {r['fwd'][1] / bf:.2f} | {_ms(r['bwd'])} | "
-                         f"{r['bwd'][1] / bb:.2f} | {(r['fwd'][1] + r['bwd'][1]) / (bf + bb):.2f} | {(r['fwd'][3] + r['bwd'][3]) / (mf + mb):.2f} | "
-                         f"{r['saved']:.2f}x | {c} |" + (f" {5 * r['nbytes'] / (r['fwd'][1] + r['bwd'][1]) / peak:.0%} |" if peak else ''))
+            f, b = r['fwd'], r['bwd']
+            lines.append(f"| {r['act']} | {r['form']} | {f.fmt()} | {f.median / bf:.2f} | {b.fmt()} | {b.median / bb:.2f} | "
+                         f"{(f.median + b.median) / (bf + bb):.2f} | {(f.min + b.min) / (mf + mb):.2f} | "
+                         f"{r['saved']:.2f}x | {c} |" + (f" {5 * r['nbytes'] / (f.median + b.median) / peak:.0%} |" if peak else ''))
         lines.append('')
-    for stat, what in ((1, 'medians'), (3, 'minimums')):
+    for stat, what in (('median', 'medians'), ('min', 'minimums')):
         checks = target_checks(rows, stat=stat)
         if checks: lines += [f"## Targets (float32, issue 10), on {what}\n", *checks, '']
     return '\n'.join(l for l in lines if l is not None)
@@ -234,9 +208,7 @@ def run_kernels(acts:str='all', # comma list of pointwise activations, or 'all'
                 command:str='') -> str: # the command line, for the report
     "Time the kernels and return (and optionally write) the Markdown table."
     if threads: torch.set_num_threads(threads)
-    try: shp = tuple(int(s) for s in shape.split(','))
-    except ValueError: raise ValueError(f"shape={shape!r} must be comma-separated ints, e.g. 32,64,32,32") from None
-    if len(shp) < 2 or min(shp) < 1: raise ValueError(f"shape={shape!r} needs at least N,C, all positive")
+    shp = parse_shape(shape, min_dims=2)
     for k, v in dict(rounds=rounds, reps=reps).items():
         if v < 1: raise ValueError(f"{k}={v!r} must be a positive int")
     names = None if acts == 'all' else [a.strip() for a in acts.split(',') if a.strip()]

@@ -12,13 +12,14 @@ round (paired, so slow drift cancels). Prints a Markdown table.
 
 Fused activations run as compiled kernels unless ACTIV_BENCH_FUSED=eager (see activ_bench.fused).
 """
-import argparse, json, statistics, sys, time
-import torch, torch.nn as nn, torch.nn.functional as F
+import argparse, json, sys, time
+import torch, torch.nn.functional as F
 from activ_bench.activations import list_acts, saved_bytes
 from activ_bench.registry import is_pointwise
 from activ_bench.fused import fused_status
+from activ_bench.timing import interleave, clock
 from activ_bench.train import build_model, ARCHS
-from processes import run_in_processes, median_process, processes_table, check_positive
+from processes import run_in_processes, median_process, processes_table, check_positive, add_timing_args, header
 
 
 def main():
@@ -28,16 +29,14 @@ def main():
     ap.add_argument('--size', type=int, default=64)
     ap.add_argument('--bs', type=int, default=32)
     ap.add_argument('--steps', type=int, default=4, help='timed training steps per activation per round')
-    ap.add_argument('--rounds', type=int, default=9)
     ap.add_argument('--acts', default='all', help="comma list of registry names, or 'all'")
     ap.add_argument('--device', default='auto', help="'cpu', 'cuda' or 'auto'")
     ap.add_argument('--compile', action='store_true', help='torch.compile each whole model (TrainConfig.compile)')
-    ap.add_argument('--threads', type=int, default=0, help="torch threads (0: PyTorch's default)")
     ap.add_argument('--layout', default='channels-last', choices=('channels-last', 'nchw'),
                     help="memory format of model and input, on any device (the trainer's default, TrainConfig.channels_last, is channels-last)")
     ap.add_argument('--processes', type=int, default=1,
                     help='run the whole benchmark in this many fresh processes and judge the targets on the median process')
-    ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)
+    add_timing_args(ap, rounds=9, reps=None, shape=None, threads=True, child=True)
     a = ap.parse_args()
     check_positive(ap, a, 'steps', 'rounds', 'processes', 'bs', 'size')
     if a.processes > 1: return several_processes(a)
@@ -67,30 +66,21 @@ def main():
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         for c in clamped[id(m)]: c.clamp_params_()  # what the trainer's ClampLearnedReluCallback does after each step
 
-    def sync():
-        if dev.type == 'cuda': torch.cuda.synchronize()
-
     warm = {}
-    for n, (m, opt) in setups.items():  # warm-up (allocator, kernels, lazy init, compilation)
+    for n, (m, opt) in setups.items():  # warm-up (allocator, kernels, lazy init, compilation), timed for the table
         t = time.perf_counter(); step(m, opt); step(m, opt); warm[n] = time.perf_counter() - t
-    times = {n: [] for n in acts}
-    for r in range(a.rounds):
-        for n in acts:
-            m, opt = setups[n]
-            sync(); t = time.perf_counter()
-            for _ in range(a.steps): step(m, opt)
-            sync(); times[n].append((time.perf_counter() - t) / a.steps)
-
-    ratios = {n: statistics.median(b / t for b, t in zip(times['relu'], times[n])) for n in acts}  # paired, round by round
+    times = interleave({n: (lambda m=m, opt=opt: step(m, opt)) for n, (m, opt) in setups.items()},
+                       a.rounds, number=a.steps, warmup=0, clock=clock(dev))  # seconds per step
+    ratios = {n: times['relu'].paired_ratio(times[n]) for n in acts}  # images/s over ReLU's: paired, round by round
     if a.child: return print(json.dumps({n: r for n, r in ratios.items() if n != 'relu'}))
     rows = {}
     for n in acts:
         m, opt = setups[n]
-        ips = a.bs / statistics.median(times[n])
+        ips = a.bs / times[n].median
         saved = saved_bytes(getattr(m, '_orig_mod', m), x) / 2**20  # what autograd keeps for one (eager) forward
         peak = None
         if dev.type == 'cuda':
-            torch.cuda.reset_peak_memory_stats(); step(m, opt); sync()
+            torch.cuda.reset_peak_memory_stats(); step(m, opt); torch.cuda.synchronize(dev)
             peak = torch.cuda.max_memory_allocated() / 2**20
         rows[n] = (ips, saved, peak, sum(p.numel() for p in m.parameters()), warm[n], ratios[n])
 
@@ -118,11 +108,8 @@ def print_targets(ratios:dict, what:str=''):
 def several_processes(a):
     "The benchmark in `a.processes` fresh processes, one after another: each one's ratios, then the median process's."
     runs = run_in_processes([__file__, *sys.argv[1:], '--processes', '1', '--child'], a.processes)  # argparse: the last --processes wins
-    print(f"# Training images/s vs ReLU in {a.processes} fresh processes: {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, "
-          f"{a.steps} steps x {a.rounds} interleaved rounds, {a.layout}, fused activations: {fused_status()}\n")
-    from activ_bench.kernels import machine_info
-    print(f"- command: `python benchmarks/{' '.join(['act_throughput.py', *sys.argv[1:]])}`")
-    print(f"- machine: {machine_info()}\n")
+    print(header(f"Training images/s vs ReLU in {a.processes} fresh processes: {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, "
+                 f"{a.steps} steps x {a.rounds} interleaved rounds, {a.layout}, fused activations: {fused_status()}"))
     print(processes_table(runs))
     print_targets(median_process(runs), ', on the median process')
 

@@ -23,12 +23,12 @@ activation there and so pulls its ratios towards 1.
 
 Prints a Markdown table.
 """
-import argparse, statistics, sys, time
+import argparse
 import torch, torch.nn.functional as F
 from activ_bench.activations import get_act
 from activ_bench.fused import Kernel, exp_nonpos
-from activ_bench.kernels import machine_info
-from processes import check_positive
+from activ_bench.timing import interleave
+from processes import check_positive, add_timing_args, header
 
 EXP_ACTS = ('silu', 'ftswish', 'ftswish_plus', 'lisht', 'light_relu', 'mish', 'gelu') # registry activations that evaluate exp (or erf)
 
@@ -75,6 +75,12 @@ def pairs(x) -> dict:
     return fs
 
 
+def call_only(f, *args):
+    "A step of `interleave` that calls `f(*args)` and keeps nothing: the backward kernel does not need the forward's output."
+    def step(*_): f(*args)
+    return step
+
+
 def check_pair(name, f, b, ref, x, g):
     "The kernels compute what `ref` and its autograd gradient compute (so the table times the right thing)."
     xr = x.detach().requires_grad_()
@@ -88,32 +94,21 @@ def backward_table(a, x):
     "Forward and backward kernels, medians of interleaved rounds, as ratios to ReLU's pair."
     g = torch.randn_like(x)
     fs = pairs(x)
-    tf, tb = {n: [] for n in fs}, {n: [] for n in fs}
     for n, (f, b, ref) in fs.items(): check_pair(n, f, b, ref, x, g)  # compiles, too
-    with torch.no_grad():
-        for f, b, _ in fs.values(): f(x); b(x, g)  # warm up
-        for _ in range(a.rounds):
-            for n, (f, b, _) in fs.items():
-                t0 = time.perf_counter(); f(x); t1 = time.perf_counter(); b(x, g); t2 = time.perf_counter()
-                tf[n].append(t1 - t0); tb[n].append(t2 - t1)
-    mf = {n: statistics.median(v) for n, v in tf.items()}
-    mb = {n: statistics.median(v) for n, v in tb.items()}
-    base = mf['F.relu + threshold_backward'] + mb['F.relu + threshold_backward']
-    ours = mf['relu (compiled)'] + mb['relu (compiled)']
-    print(f"# Forward and backward kernels, {a.numel:,} fp32 elements, {a.rounds} interleaved rounds (medians)\n")
-    print(f"- command: `python benchmarks/{' '.join(sys.argv[0].split('/')[-1:] + sys.argv[1:])}`")
-    print(f"- machine: {machine_info()}\n")
+    with torch.no_grad():  # each form: its forward, then its backward, timed one by one
+        ts = interleave({n: (call_only(f, x), call_only(b, x, g)) for n, (f, b, _) in fs.items()}, a.rounds, warmup=1)
+    tot = {n: tf.median + tb.median for n, (tf, tb) in ts.items()}
+    base, ours = tot['F.relu + threshold_backward'], tot['relu (compiled)']
+    print(header(f"Forward and backward kernels, {a.numel:,} fp32 elements, {a.rounds} interleaved rounds (medians)"))
     print("| kernels | fwd µs | bwd µs | fwd+bwd vs F.relu's | fwd+bwd vs compiled relu's |\n|---|---:|---:|---:|---:|")
-    for n in fs:
-        t = mf[n] + mb[n]
-        print(f"| {n} | {mf[n] * 1e6:.0f} | {mb[n] * 1e6:.0f} | {t / base:.2f} | {t / ours:.2f} |")
+    for n, (tf, tb) in ts.items():
+        print(f"| {n} | {tf.median * 1e6:.0f} | {tb.median * 1e6:.0f} | {tot[n] / base:.2f} | {tot[n] / ours:.2f} |")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--numel', type=int, default=32 * 64 * 32 * 32, help='elements of the fp32 input')
-    ap.add_argument('--rounds', type=int, default=200, help='interleaved rounds (one call per form per round)')
-    ap.add_argument('--threads', type=int, default=0, help="torch threads (0: PyTorch's default)")
+    add_timing_args(ap, rounds=200, reps=None, shape=None, threads=True)
     ap.add_argument('--backward', action='store_true', help='time forward and backward kernels instead of forwards')
     a = ap.parse_args()
     check_positive(ap, a, 'numel', 'rounds')
@@ -121,18 +116,11 @@ def main():
     torch.manual_seed(0)
     x = torch.randn(a.numel)
     if a.backward: return backward_table(a, x)
-    fs = forms()
-    ts = {n: [] for n in fs}
-    with torch.no_grad():
-        for f in fs.values(): f(x); f(x)  # compile, warm up
-        for _ in range(a.rounds):
-            for n, f in fs.items():
-                t = time.perf_counter(); f(x); ts[n].append(time.perf_counter() - t)
-    med = {n: statistics.median(v) for n, v in ts.items()}
+    with torch.no_grad():  # one call per form per round
+        ts = interleave({n: (lambda f=f: f(x)) for n, f in forms().items()}, a.rounds)
+    med = {n: s.median for n, s in ts.items()}
     base = med['F.relu']
-    print(f"# Forward kernels, {a.numel:,} fp32 elements, {a.rounds} interleaved rounds (medians)\n")
-    print(f"- command: `python benchmarks/{' '.join(sys.argv[0].split('/')[-1:] + sys.argv[1:])}`")
-    print(f"- machine: {machine_info()}\n")
+    print(header(f"Forward kernels, {a.numel:,} fp32 elements, {a.rounds} interleaved rounds (medians)"))
     print("| kernel | µs | vs F.relu |\n|---|---:|---:|")
     for n, t in med.items(): print(f"| {n} | {t * 1e6:.0f} | {t / base:.2f} |")
     extra = med['exp(x) (compiled)'] - med['x * 2 (compiled)']

@@ -10,15 +10,15 @@ Why one process is one draw: see `benchmarks/processes.py`.
     python benchmarks/kernel_runs.py                  # 8 runs, 32x64x32x32
     python benchmarks/kernel_runs.py --runs 3 --shape 8,16,16,16 --acts mish,trelu
 """
-import argparse, json, sys
-from processes import run_in_processes, processes_table, parse_shape, check_positive, add_timing_args
+import argparse, json
+from processes import run_in_processes, processes_table, parse_shape, check_positive, add_timing_args, header
 
 
 def child(acts, shape, rounds, reps):
     "One run in this process: {activation: fwd+bwd ratio to ReLU, medians}."
     from activ_bench.kernels import time_kernels
     rows = time_kernels(acts, dtypes=('float32',), shape=shape, rounds=rounds, reps=reps)
-    ours = {r['act']: r['fwd'][1] + r['bwd'][1] for r in rows if r['form'] == 'ours'}
+    ours = {r['act']: r['fwd'].median + r['bwd'].median for r in rows if r['form'] == 'ours'}
     print(json.dumps({a: t / ours['relu'] for a, t in ours.items() if a != 'relu'}))
 
 
@@ -26,7 +26,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--runs', type=int, default=8, help='fresh processes, one after another')
     ap.add_argument('--acts', default='all', help="comma list of pointwise activations, or 'all'")
-    add_timing_args(ap)
+    add_timing_args(ap, child=True)
     a = ap.parse_args()
     shape = parse_shape(ap, a.shape)
     check_positive(ap, a, 'runs', 'rounds', 'reps')
@@ -35,10 +35,7 @@ def main():
 
     args = [__file__, '--child', '--acts', a.acts, '--shape', a.shape, '--rounds', str(a.rounds), '--reps', str(a.reps)]
     runs = run_in_processes(args, a.runs)
-    from activ_bench.kernels import machine_info
-    print(f"# Forward+backward vs ReLU, float32 {a.shape}, {a.runs} processes x {a.rounds} rounds x {a.reps} calls\n")
-    print(f"- command: `python benchmarks/{' '.join(['kernel_runs.py', *sys.argv[1:]])}`")
-    print(f"- machine: {machine_info()}\n")
+    print(header(f"Forward+backward vs ReLU, float32 {a.shape}, {a.runs} processes x {a.rounds} rounds x {a.reps} calls"))
     print(processes_table(runs))
 
 

@@ -16,9 +16,9 @@ as yardsticks.
     python benchmarks/mish_forms.py                   # 5 fresh processes, 32x64x32x32
     python benchmarks/mish_forms.py --processes 1 --shape 8,16,16,16
 """
-import argparse, json, statistics, sys, time
+import argparse, json
 from functools import partial
-from processes import run_in_processes, processes_table, parse_shape, check_positive, add_timing_args
+from processes import run_in_processes, processes_table, parse_shape, check_positive, add_timing_args, header
 
 
 def _clamped_fwd(x):
@@ -41,6 +41,7 @@ def child(shape, rounds, reps):
     import torch, torch.nn.functional as F
     from activ_bench.fused import pointwise_fn
     from activ_bench.activations import MishFn, FTSwishFn, _mish_fwd, _mish_bwd
+    from activ_bench.timing import interleave
     clamped = pointwise_fn('mish_clamped', _clamped_fwd, _clamped_bwd)
     split = pointwise_fn('mish_split_sleef', partial(_mish_fwd, exp=torch.exp), partial(_mish_bwd, exp=torch.exp))
     forms = {'relu': F.relu, 'mish (activ_bench: exp(-abs(x)) inline)': MishFn.call,
@@ -48,31 +49,20 @@ def child(shape, rounds, reps):
              'F.mish': F.mish, 'ftswish (activ_bench)': lambda x: FTSwishFn.call(x, -.2)}
     torch.manual_seed(0)
     x = torch.randn(shape).requires_grad_(); g = torch.randn(shape)
-    ts = {k: [] for k in forms}
-    def once(f, out=None):
-        t = time.perf_counter(); torch.autograd.grad(f(x), x, g)
-        if out is not None: out.append(time.perf_counter() - t)
-    for f in forms.values(): once(f); once(f)
-    for _ in range(rounds):
-        for k, f in forms.items():
-            for _ in range(reps): once(f, ts[k])
-    base = statistics.median(ts['relu'])
-    print(json.dumps({k: statistics.median(v) / base for k, v in ts.items() if k != 'relu'}))
+    ts = interleave({k: (lambda f=f: torch.autograd.grad(f(x), x, g)) for k, f in forms.items()}, rounds, reps)
+    print(json.dumps({k: s.ratio(ts['relu']) for k, s in ts.items() if k != 'relu'}))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--processes', type=int, default=5, help='fresh processes, one after another')
-    add_timing_args(ap)
+    add_timing_args(ap, child=True)
     a = ap.parse_args()
     shape = parse_shape(ap, a.shape)
     check_positive(ap, a, 'processes', 'rounds', 'reps')
     if a.child: return child(shape, a.rounds, a.reps)
-    from activ_bench.kernels import machine_info
     runs = run_in_processes([__file__, '--child', '--shape', a.shape, '--rounds', a.rounds, '--reps', a.reps], a.processes)
-    print(f"# Mish: fused forms, forward+backward as a multiple of ReLU's\n")
-    print(f"- command: `python benchmarks/{' '.join(sys.argv[0].split('/')[-1:] + sys.argv[1:])}`")
-    print(f"- machine: {machine_info()}")
+    print(header("Mish: fused forms, forward+backward as a multiple of ReLU's").rstrip('\n'))
     print(f"- input: float32 {shape}; per process the median of {a.rounds} interleaved rounds x {a.reps} calls\n")
     print(processes_table(runs, 'form'))
 

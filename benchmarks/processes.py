@@ -1,14 +1,45 @@
-"""The same benchmark in several fresh processes: one draw per process, summarised as median [min-max].
+"""What every benchmark script shares: its timing options, its header, and the same benchmark in fresh processes.
+
+The timing itself is `activ_bench.timing` (warm-up, interleaved rounds, `Stats`, ratios to a baseline timed
+side by side); this module holds the command-line side.
 
 Within a process our benchmarks interleave the forms they compare, so a slow minute hits all of them alike.
 Between processes, a ratio to ReLU still moves: ReLU is bound by memory traffic, the exp-based activations
 by arithmetic, and whatever makes one process's memory traffic faster or slower (allocator state, where its
 pages land, the host's other tenants) moves one and not the other. So one process's table is one draw, and a
-target is judged on the median process. Used by `kernel_runs.py`, `mish_forms.py` and `act_throughput.py --processes`;
-the option checks at the end of this module are shared by every benchmark.
+target is judged on the median process (`run_in_processes`, `processes_table`, `median_process`). Used by
+`kernel_runs.py`, `mish_forms.py` and `act_throughput.py --processes`.
 """
-import argparse, json, statistics, subprocess, sys
+import argparse, json, os, subprocess, sys
 from activ_bench.fused import FALLBACK_WARNING  # what `Kernel` warns when it falls back to eager
+from activ_bench.timing import Stats, machine_info, parse_shape as _parse_shape
+
+
+def add_timing_args(ap, rounds:int=7, reps:int|None=5, shape:str|None='32,64,32,32', threads:bool=False, child:bool=False):
+    "The timing options of every benchmark: `--rounds`, and where the benchmark has them `--reps`, `--shape`, `--threads`, the hidden `--child`."
+    ap.add_argument('--rounds', type=int, default=rounds, help='interleaved rounds (each times every case in turn)')
+    if reps is not None: ap.add_argument('--reps', type=int, default=reps, help='timed calls per case per round')
+    if shape is not None: ap.add_argument('--shape', default=shape, help='input shape N,C,H,W')
+    if threads: ap.add_argument('--threads', type=int, default=0, help="torch threads (0: PyTorch's default)")
+    if child: ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)  # one process's run, started by the parent
+
+
+def parse_shape(ap, text:str) -> tuple:
+    "`'32,64,32,32'` as a tuple of positive ints, or one `ap.error` line naming the bad value."
+    try: return _parse_shape(text, '--shape')
+    except ValueError as e: ap.error(str(e))
+
+
+def check_positive(ap, args, *names):
+    "One `ap.error` line for the first of `names` whose value in `args` is below 1."
+    for n in names:
+        if getattr(args, n) < 1: ap.error(f"--{n}={getattr(args, n)} must be a positive int")
+
+
+def header(title:str) -> str:
+    "A benchmark table's first lines: the title, the command that ran it and the machine (`timing.machine_info`)."
+    cmd = ' '.join(['python', f"benchmarks/{os.path.basename(sys.argv[0])}", *sys.argv[1:]])
+    return f"# {title}\n\n- command: `{cmd}`\n- machine: {machine_info()}\n"
 
 
 def run_in_processes(args:list, n:int) -> list[dict]:
@@ -27,7 +58,7 @@ def run_in_processes(args:list, n:int) -> list[dict]:
 
 def median_process(runs:list[dict]) -> dict:
     "Per name: the median over processes."
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    return {k: Stats(r[k] for r in runs).median for k in runs[0]}
 
 
 def processes_table(runs:list[dict], label:str='activation') -> str:
@@ -35,29 +66,6 @@ def processes_table(runs:list[dict], label:str='activation') -> str:
     head = f"| {label} | " + " | ".join(f"run {i + 1}" for i in range(len(runs))) + " | median | min | max |"
     lines = [head, "|---|" + "---:|" * (len(runs) + 3)]
     for k in runs[0]:
-        v = [r[k] for r in runs]
-        lines.append(f"| {k} | " + " | ".join(f"{x:.2f}" for x in v) + f" | {statistics.median(v):.2f} | {min(v):.2f} | {max(v):.2f} |")
+        s = Stats(r[k] for r in runs)
+        lines.append(f"| {k} | " + " | ".join(f"{x:.2f}" for x in s.times) + f" | {s.median:.2f} | {s.min:.2f} | {s.max:.2f} |")
     return "\n".join(lines)
-
-
-def add_timing_args(ap):
-    "The options of every kernel-timing benchmark: `--shape`, `--rounds`, `--reps`, and the hidden `--child`."
-    ap.add_argument('--shape', default='32,64,32,32', help='input shape N,C,H,W')
-    ap.add_argument('--rounds', type=int, default=7, help='interleaved rounds per process')
-    ap.add_argument('--reps', type=int, default=5, help='timed calls per form per round')
-    ap.add_argument('--child', action='store_true', help=argparse.SUPPRESS)  # one process's run, started by the parent
-
-
-def parse_shape(ap, text:str) -> tuple:
-    "`'32,64,32,32'` as a tuple of positive ints, or one `ap.error` line naming the bad value."
-    try: shape = tuple(int(s) for s in text.split(','))
-    except ValueError: ap.error(f"--shape={text!r} must be comma-separated ints")
-    if min(shape) < 1: ap.error(f"--shape={text!r}: every size must be a positive int")
-    return shape
-
-
-def check_positive(ap, args, *names):
-    "One `ap.error` line for the first of `names` whose value in `args` is below 1."
-    for n in names:
-        if getattr(args, n) < 1: ap.error(f"--{n}={getattr(args, n)} must be a positive int")
-

@@ -11,7 +11,7 @@ Prints a Markdown table.
     python benchmarks/telemetry_cost.py                          # CPU: xresnet18, quarter width, 32 px
     python benchmarks/telemetry_cost.py --device cuda --size 128 --bs 64 --widen 1 --arch xresnet50
 """
-import argparse, statistics, time
+import argparse
 import torch, torch.nn as nn
 from fastai.learner import Learner
 from fastai.data.core import DataLoaders
@@ -20,6 +20,8 @@ import fastai.callback.progress  # Learner.no_bar
 from activ_bench.train import build_model, ARCHS, ClampLearnedReluCallback
 from activ_bench.telemetry import ActivationTelemetry, ActParamTracker, TELEMETRY_EVERY
 from activ_bench.optim import ranger
+from activ_bench.timing import interleave, clock
+from processes import add_timing_args, check_positive, header
 
 
 def main():
@@ -29,11 +31,12 @@ def main():
     ap.add_argument('--size', type=int, default=32)
     ap.add_argument('--bs', type=int, default=32)
     ap.add_argument('--batches', type=int, default=2 * TELEMETRY_EVERY, help='training batches per epoch (one epoch per round)')
-    ap.add_argument('--rounds', type=int, default=5)
+    add_timing_args(ap, rounds=5, reps=None, shape=None)  # one epoch per learner per round
     ap.add_argument('--every', default=f'1,{TELEMETRY_EVERY}', help='comma list of sampling intervals')
     ap.add_argument('--acts', default='relu,learned_relu', help='comma list of registry names')
     ap.add_argument('--device', default='auto', help="'cpu', 'cuda' or 'auto'")
     a = ap.parse_args()
+    check_positive(ap, a, 'batches', 'rounds', 'bs', 'size')
     dev = torch.device('cuda' if a.device == 'auto' and torch.cuda.is_available() else ('cpu' if a.device == 'auto' else a.device))
     everies = [int(e) for e in a.every.split(',')]
     g = torch.Generator().manual_seed(0)
@@ -49,32 +52,24 @@ def main():
                        opt_func=ranger, lr=1e-3, cbs=[ClampLearnedReluCallback(), *cbs])
 
     def fit(learn):
-        if dev.type == 'cuda': torch.cuda.synchronize()
-        t = time.perf_counter()
         with learn.no_bar(), learn.no_logging(): learn.fit(1)
-        if dev.type == 'cuda': torch.cuda.synchronize()
-        return time.perf_counter() - t
 
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else f'cpu, {torch.get_num_threads()} threads'
-    print(f"# telemetry cost: {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, {a.batches} batches/epoch, "
-          f"{a.rounds} rounds (median of paired ratios), {name}, torch {torch.__version__}\n")
+    print(header(f"telemetry cost: {a.arch} widen={a.widen}, {a.size}px, bs {a.bs}, {a.batches} batches/epoch, "
+                 f"{a.rounds} rounds (median of paired ratios), {name}, torch {torch.__version__}"))
     print("| activation | every | layers | time without (s/epoch) | with / without | cost | projected from every=1 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for act in a.acts.split(','):
         r1 = None
         for every in everies:
             base, inst = learner(act, []), learner(act, [ActivationTelemetry(every), ActParamTracker(every)])
-            fit(base); fit(inst)  # warm-up
-            ratios, t0s = [], []
-            for r in range(a.rounds):
-                pair = (base, inst) if r % 2 == 0 else (inst, base)
-                ts = {id(l): fit(l) for l in pair}
-                ratios.append(ts[id(inst)] / ts[id(base)]); t0s.append(ts[id(base)])
-            ratio = statistics.median(ratios)
+            ts = interleave({'without': lambda: fit(base), 'with': lambda: fit(inst)}, a.rounds, warmup=1,
+                            alternate=True, clock=clock(dev))  # each goes first in every other round
+            ratio = ts['with'].paired_ratio(ts['without'])
             if every == 1: r1 = ratio
             proj = f"{(r1 - 1) / every:+.1%}" if r1 is not None else ''
             n_layers = len(inst.activation_telemetry.layers)
-            print(f"| {act} | {every} | {n_layers} | {statistics.median(t0s):.2f} | {ratio:.3f} | {ratio - 1:+.1%} | {proj} |", flush=True)
+            print(f"| {act} | {every} | {n_layers} | {ts['without'].median:.2f} | {ratio:.3f} | {ratio - 1:+.1%} | {proj} |", flush=True)
 
 
 if __name__ == '__main__':

@@ -19,7 +19,7 @@ def test_kernels_command_prints_forms_and_targets(tmp_path):
                     '--rounds', '1', '--reps', '1', '--out', out, timeout=300)
     assert r.returncode == 0, r.stderr
     rows = [[c.strip() for c in l.split('|')[1:4]] for l in r.stdout.splitlines() if l.startswith('| ') and not l.startswith('| activation')]
-    forms = [('relu', 'ours'), ('relu', 'native'), ('mish', 'ours'), ('mish', 'seed'), ('mish', 'native'), ('prelu', 'ours'), ('prelu', 'native')]
+    forms = [('relu', 'ours'), ('relu', 'native'), ('mish', 'ours'), ('mish', 'reference'), ('mish', 'native'), ('prelu', 'ours'), ('prelu', 'native')]
     assert [tuple(c[:2]) for c in rows] == forms * 2
     assert rows[0][2].split()[0] != '' and '## float64' in r.stdout and '- mish: ours' in r.stdout
     assert out.read_text().strip() == r.stdout.strip()
@@ -32,7 +32,7 @@ def test_kernels_command_bad_input_is_one_error_line():
         assert r.returncode == 2 and msg in r.stderr and 'Traceback' not in r.stderr, (args, r.stderr)
 
 def test_exp_floor_prints_every_kernel_against_relu():
-    r = run_benchmark('exp_floor.py', '--numel', '4096', '--rounds', '2')
+    r = run_benchmark('exp_floor.py', '--numel', '4096', '--rounds', '3')  # 3: one descheduled call cannot move a median
     assert r.returncode == 0, r.stderr
     rows = {l.split('|')[1].strip(): l.split('|')[3].strip() for l in r.stdout.splitlines() if l.startswith('| ') and not l.startswith('| kernel')}
     assert rows['F.relu'] == '1.00' and 'exp(x) (compiled)' in rows and 'mish forward (activ_bench)' in rows
@@ -42,7 +42,7 @@ def test_exp_floor_prints_every_kernel_against_relu():
     assert bad.returncode == 2 and '--numel=0 must be a positive int' in bad.stderr and 'Traceback' not in bad.stderr
 
 def test_exp_floor_backward_times_both_kernels_of_every_form():
-    r = run_benchmark('exp_floor.py', '--backward', '--numel', '4096', '--rounds', '2')
+    r = run_benchmark('exp_floor.py', '--backward', '--numel', '4096', '--rounds', '3')  # 3: one descheduled call cannot move a median
     assert r.returncode == 0, r.stderr
     rows = {l.split('|')[1].strip(): [c.strip() for c in l.split('|')[2:-1]] for l in r.stdout.splitlines()
             if l.startswith('| ') and not l.startswith('| kernels')}
