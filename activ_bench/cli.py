@@ -228,8 +228,8 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
         **fields, # TrainConfig fields by their flag's name (loader_workers=2), as text or values (see `config_flags`)
        ) -> dict:
     "Train every unfinished run of a grid and store the results."
-    from activ_bench.executors import BACKENDS
-    if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}{did_you_mean(backend, BACKENDS)}; choose one of: {', '.join(BACKENDS)}")
+    from activ_bench.executors import check_backend
+    check_backend(backend)
     if check and not dry_run: raise ValueError("--check goes with --dry-run (a run checks everything anyway)")
     if preset is None and config is None: preset = DEFAULT_PRESET
     flags = config_flags()
