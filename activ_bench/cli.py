@@ -461,6 +461,12 @@ def _ignore_stops():
     import signal
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP): signal.signal(s, signal.SIG_IGN)
 
+def _take_over_ctrl_c():
+    "Ctrl-C is `main`'s from here (a KeyboardInterrupt it answers), no longer the start-up handler's (`activ_bench/__init__.py`)"
+    import signal
+    from activ_bench import _stop_quietly
+    if signal.getsignal(signal.SIGINT) is _stop_quietly: signal.signal(signal.SIGINT, signal.default_int_handler)
+
 def main(argv:list|None=None, # arguments after the program name (default: sys.argv[1:])
         ) -> int: # exit code
     "The `activ-bench` console script."
@@ -480,6 +486,7 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
     sys.argv = [f'activ-bench {cmd}', *rest]
     debug = bool(os.environ.get('ACTIV_BENCH_DEBUG'))
     try:
+        _take_over_ctrl_c()
         if func is run:
             kwargs = _parse_run(rest) # `--help` exits here, before the runner (and torch) is imported
             from activ_bench.runner import stop_signals

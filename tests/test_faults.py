@@ -461,6 +461,25 @@ def test_sigterm_while_starting_up_is_a_clean_stop(tmp_path):
     assert 'running' not in statuses(db)
 
 
+def _importing_activ_bench(pid) -> bool:
+    "Has process `pid` begun importing activ_bench? (Its first extension module is mapped: Python and its `site` map none.)"
+    try: return '.cpython-' in Path(f'/proc/{pid}/maps').read_text()
+    except OSError: return False
+
+
+@pytest.mark.parametrize('sig, code', [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_while_the_console_script_imports_ends_it_quietly(tmp_path, sig, code):
+    # Ctrl-C in the first fraction of a second, while `activ-bench` is still importing (about 0.2 s in): no traceback
+    g = write_grid(tmp_path/'g.yaml', name='early', act='mish', seeds=1, fake_sleep=30.)
+    p = activ_bench_popen('run', '--config', g, '--train-fn', FAKE, '--store', tmp_path/'s.db', '--quiet')
+    try: assert wait_for(lambda: _importing_activ_bench(p.pid) or p.poll() is not None, timeout=60, every=.002), 'never imported activ_bench'
+    finally: p.send_signal(sig)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == code, (p.returncode, err)
+    assert 'Traceback' not in err and len(err.strip().splitlines()) <= 1, err
+    assert 'running' not in statuses(tmp_path/'s.db')
+
+
 def test_exit_1_messages_say_only_what_is_true(tmp_path):
     import fake_train
     good = tmp_path/'good.db'
