@@ -229,8 +229,8 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
         **fields, # TrainConfig fields by their flag's name (loader_workers=2), as text or values (see `config_flags`)
        ) -> dict:
     "Train every unfinished run of a grid and store the results."
-    from activ_bench.executors import BACKENDS
-    if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}{did_you_mean(backend, BACKENDS)}; choose one of: {', '.join(BACKENDS)}")
+    from activ_bench.executors import check_backend
+    check_backend(backend)
     if check and not dry_run: raise ValueError("--check goes with --dry-run (a run checks everything anyway)")
     if preset is None and config is None: preset = DEFAULT_PRESET
     flags = config_flags()
@@ -464,6 +464,12 @@ def _ignore_stops():
     import signal
     for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP): signal.signal(s, signal.SIG_IGN)
 
+def _take_over_ctrl_c():
+    "Ctrl-C is `main`'s from here (a KeyboardInterrupt it answers), no longer the start-up handler's (`activ_bench/__init__.py`)"
+    import signal
+    from activ_bench import _stop_quietly
+    if signal.getsignal(signal.SIGINT) is _stop_quietly: signal.signal(signal.SIGINT, signal.default_int_handler)
+
 def main(argv:list|None=None, # arguments after the program name (default: sys.argv[1:])
         ) -> int: # exit code
     "The `activ-bench` console script."
@@ -483,6 +489,7 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
     sys.argv = [f'activ-bench {cmd}', *rest]
     debug = bool(os.environ.get('ACTIV_BENCH_DEBUG'))
     try:
+        _take_over_ctrl_c()
         if func is run:
             kwargs = _parse_run(rest) # `--help` exits here, before the runner (and torch) is imported
             from activ_bench.runner import stop_signals

@@ -10,12 +10,12 @@ import difflib, importlib, inspect
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
-import torch.nn as nn
+import torch, torch.nn as nn
 
 # %% auto #0
-__all__ = ['ACTS', 'ALIASES', 'BUILTIN_MODULES', 'TORCH_POINTWISE', 'ActSpec', 'register_act', 'list_acts', 'act_spec',
-           'is_pointwise', 'get_act', 'ActModule', 'ActFactory', 'act_factory', 'FunctionAct', 'user_act',
-           'code_provenance', 'act_provenance']
+__all__ = ['ACTS', 'ALIASES', 'BUILTIN_MODULES', 'TORCH_POINTWISE', 'TRY_SHAPE', 'ActSpec', 'register_act', 'list_acts',
+           'act_spec', 'is_pointwise', 'get_act', 'ActModule', 'ActFactory', 'act_factory', 'FunctionAct', 'try_act',
+           'user_act', 'code_provenance', 'act_provenance']
 
 # %% ../nbs/01_registry.ipynb #67081d90
 @dataclass(frozen=True)
@@ -202,8 +202,26 @@ class FunctionAct(ActModule):
     def forward(self, x): return type(self).fn(x)
     def extra_repr(self): return getattr(type(self).fn, '__qualname__', '')
 
+TRY_SHAPE = (2, 4, 6, 6) # (N, C, H, W) of the tensor a user's activation is tried on before it is registered
+
+def try_act(name:str, # the activation's name, for the message
+            build:Callable, # `build(nf)` returns the module
+            shape:tuple=TRY_SHAPE) -> nn.Module: # the tensor's shape; its C is `nf`
+    "Build an activation and run it once on a tiny tensor: it must return a tensor of the input's shape (one `ValueError` line if not)."
+    with torch.random.fork_rng(devices=[]): # a seeded run's random numbers are the same, tried or not
+        try: m = build(shape[1])
+        except Exception as e: raise ValueError(f"activation {name!r}: building it raised {type(e).__name__}: {e}") from None
+        x = torch.randn(*shape)
+        try:
+            with torch.no_grad(): y = m(x)
+        except Exception as e: raise ValueError(f"activation {name!r}: calling it on a {tuple(shape)} tensor raised {type(e).__name__}: {e}") from None
+    if not isinstance(y, torch.Tensor) or y.shape != x.shape:
+        got = f"a tensor of shape {tuple(y.shape)}" if isinstance(y, torch.Tensor) else repr(y)[:60]
+        raise ValueError(f"activation {name!r} returned {got}; an activation must return a tensor of its input's shape {tuple(shape)}")
+    return m
+
 def user_act(spec:str) -> ActSpec: # 'module:Class' or 'module:function'
-    "The registry entry of a user's activation, importing and registering it on first use"
+    "The registry entry of a user's activation, importing, trying (`try_act`) and registering it on first use; a refused one is not registered"
     if spec in ACTS: return ACTS[spec]
     mod_name, _, attr = spec.partition(':')
     if not mod_name or not attr.isidentifier():
@@ -220,7 +238,9 @@ def user_act(spec:str) -> ActSpec: # 'module:Class' or 'module:function'
         cls = type(attr, (FunctionAct,), dict(fn=staticmethod(obj), __module__=mod_name, __qualname__=attr))
         pointwise = bool(getattr(obj, 'pointwise', True))
     else: raise ValueError(f"activation {spec!r}: {obj!r} is neither an nn.Module class nor a function")
-    ACTS[spec] = ActSpec(spec, cls, _needs_nf(cls) if cls is obj else False, pointwise, f"user code: {getattr(mod, '__file__', mod_name)}")
+    needs = _needs_nf(cls) if cls is obj else False
+    try_act(spec, lambda nf: cls(nf) if needs else cls()) # with its parameters' defaults; registered only once it works
+    ACTS[spec] = ActSpec(spec, cls, needs, pointwise, f"user code: {getattr(mod, '__file__', mod_name)}")
     return ACTS[spec]
 
 # %% ../nbs/01_registry.ipynb #faf38898

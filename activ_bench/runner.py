@@ -16,7 +16,7 @@ from typing import Callable
 from .progress import RunProgress
 from .grid import get_preset, expand_grid, config_key, train_fn_name, DEFAULT_TRAIN_FN
 from .store import Store, DEFAULT_STORE, DONE, PENDING, RUNNING, FINISHED, FAILED, new_owner, open_store, config_changes
-from .executors import BACKENDS, load_train_fn, make_executor
+from .executors import check_backend, load_train_fn, make_executor
 from .provenance import code_provenance_cached
 
 # %% ../nbs/24_runner.ipynb #1fef3839
@@ -52,7 +52,7 @@ def fill(ex, # an executor (`23_executors`)
         changes = config_changes(stored, cfg)
         if changes: st.update_config(key, cfg)
         with held_signals(): # a run started is a run in `ex.jobs`, which a stop kills
-            ex.submit(key, cfg, checkpoint_path(st, key) if checkpoints else None)
+            ex.submit(key, cfg, checkpoint_path(st, key) if checkpoints else None, claim=(st, key, owner)) # its training stops if the run is taken
         st.start(key, owner) # `attempts` counts trainings
         started[key] = changes
     return started
@@ -159,7 +159,7 @@ def run_grid(grid:dict|str, # a grid dict (see `expand_grid`) or a preset name
              keep_checkpoints:bool=False, # keep finished runs' checkpoints (default: deleted)
             ) -> dict: # counts of the grid's runs by status, and `ran`: how many this call trained
     "Run every unfinished run of `grid`, committing each result to `store` as it finishes."
-    if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+    check_backend(backend)
     grid, configs = grid_runs(grid, train_fn, baseline, config_cls)
     if backend != 'inline': _check_importable_acts(configs)
     ex = make_executor(backend, train_fn, workers, config_cls, ray_address) # bad workers fail before the store is touched

@@ -201,6 +201,13 @@ def heartbeat(self:ResultsStore, keys:list, owner:str) -> list: # the runs of `k
     return [k for k in keys if k in held]
 
 @patch
+def holds(self:ResultsStore, key:str, owner:str) -> bool:
+    "Does `owner` still hold run `key` (running, not taken back)? Only reads, and waits for no writer."
+    if not self.path.is_file(): raise FileNotFoundError(f"no results store at {str(self.path)!r}") # rather than create an empty one
+    with self._con() as con:
+        return con.execute("SELECT 1 FROM runs WHERE key=? AND owner=? AND status=?", (key, owner, RUNNING)).fetchone() is not None
+
+@patch
 def release(self:ResultsStore, keys:list, owner:str):
     "Give runs `owner` claimed but did not finish back to the pool."
     with self._write() as con:

@@ -9,14 +9,9 @@ import pytest
 from conftest import FAKE, TESTS, rows, write_grid, activ_bench, activ_bench_popen, wait_for, statuses, log_lines
 from activ_bench.runner import run_grid
 from activ_bench.sqlite_store import ResultsStore
-from activ_bench.store import new_owner
+from activ_bench.store import new_owner, pid_alive as _alive  # is `pid` a live (not zombie) process?
 
 
-def _alive(pid):
-    "Is `pid` a live (not zombie) process?"
-    try: state = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0]
-    except (OSError, IndexError): return False
-    return state not in ('Z', 'X')
 
 
 def _descendants(pid):
@@ -329,13 +324,14 @@ def test_stopped_runner_that_lost_its_run_abandons_the_training_and_commits_noth
     try:
         assert wait_for(lambda: len(log_lines(log)) == 1, timeout=120), (a.poll(), a.stderr.read() if a.poll() is not None else '')
         a_train = int(log_lines(log)[0][3])
-        a.send_signal(signal.SIGSTOP)  # Ctrl-Z: the runner stops, its training (a process group of its own) goes on
+        a.send_signal(signal.SIGSTOP)  # Ctrl-Z: the runner stops, its training (a process group of its own) does not
         time.sleep(4)  # past the lease
+        assert _alive(a_train)  # overdue, but nobody has taken the run: it trains on
         b = _run_grid_proc(db, log, sleep=30., lease_s=3., heartbeat_s=.5)
         assert wait_for(lambda: len([l for l in log_lines(log) if l[0] == 'start']) == 2, timeout=120), b.stderr.read() if b.poll() is not None else ''
-        assert _alive(a_train)  # two trainings at once while the first runner sleeps...
-        a.send_signal(signal.SIGCONT)
-        assert wait_for(lambda: not _alive(a_train), timeout=10)  # ...until it wakes, finds its claim gone and abandons its own
+        assert wait_for(lambda: not _alive(a_train), timeout=5, every=.05), "the stopped runner's training goes on beside the new one"
+        assert Path(f'/proc/{a.pid}/stat').read_text().rsplit(')', 1)[1].split()[0] == 'T'  # while its runner is still stopped
+        a.send_signal(signal.SIGCONT)  # the runner wakes, finds its claim gone and commits nothing
         out, err = a.communicate(timeout=60)
         assert a.returncode == 0 and 'Traceback' not in err, err
         assert 'was taken back by another runner' in err and "'ran': 0" in out, (out, err)
@@ -463,6 +459,25 @@ def test_sigterm_while_starting_up_is_a_clean_stop(tmp_path):
     assert 'stopped by SIGTERM' in err and 'Traceback' not in err, err
     assert 'runs in flight' not in err, err  # there were none
     assert 'running' not in statuses(db)
+
+
+def _importing_activ_bench(pid) -> bool:
+    "Has process `pid` begun importing activ_bench? (Its first extension module is mapped: Python and its `site` map none.)"
+    try: return '.cpython-' in Path(f'/proc/{pid}/maps').read_text()
+    except OSError: return False
+
+
+@pytest.mark.parametrize('sig, code', [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_while_the_console_script_imports_ends_it_quietly(tmp_path, sig, code):
+    # Ctrl-C in the first fraction of a second, while `activ-bench` is still importing (about 0.2 s in): no traceback
+    g = write_grid(tmp_path/'g.yaml', name='early', act='mish', seeds=1, fake_sleep=30.)
+    p = activ_bench_popen('run', '--config', g, '--train-fn', FAKE, '--store', tmp_path/'s.db', '--quiet')
+    try: assert wait_for(lambda: _importing_activ_bench(p.pid) or p.poll() is not None, timeout=60, every=.002), 'never imported activ_bench'
+    finally: p.send_signal(sig)
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == code, (p.returncode, err)
+    assert 'Traceback' not in err and len(err.strip().splitlines()) <= 1, err
+    assert 'running' not in statuses(tmp_path/'s.db')
 
 
 def test_exit_1_messages_say_only_what_is_true(tmp_path):

@@ -44,6 +44,21 @@ def test_bad_user_activations_are_refused_before_the_first_run():
         with pytest.raises(ValueError) as e: check_grid(build_grid('fmnist-quick', act=act, seeds=1))
         assert msg in str(e.value) and '\n' not in str(e.value), (act, str(e.value))
 
+def test_a_refused_activation_is_never_registered():
+    "Looked up before it is checked (`act_spec`, as building a grid's labels may), or checked first: refused, and the registry unchanged."
+    from activ_bench.registry import ACTS, act_spec, get_act
+    from activ_bench.cli import check_act
+    sys.path.insert(0, str(TESTS))
+    before = dict(ACTS)
+    for act, msg in BAD_ACTS.items():
+        for look in (act_spec, check_act, act_spec):  # the second look-up refuses it again: nothing was kept
+            with pytest.raises(ValueError) as e: look(act)
+            assert msg in str(e.value), (act, look.__name__, str(e.value))
+            assert act not in ACTS, (act, look.__name__)
+    assert ACTS == before
+    assert get_act('my_acts:Swishy')(torch.ones(1)).shape == (1,) and 'my_acts:Swishy' in ACTS  # a good one is registered once tried
+    if 'my_acts:Swishy' not in before: ACTS.pop('my_acts:Swishy')
+
 @pytest.mark.parametrize('act, extra', [('bad_acts:ChangesShape', []), ('raising_module:Act', ['--dry-run', '--check'])])
 def test_bad_user_activations_one_error_line_exit_2(tmp_path, act, extra):
     "Through the console script: one error line, exit 2, nothing stored."
