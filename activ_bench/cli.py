@@ -130,7 +130,7 @@ def _load_train_fn(spec:str):
     except (TypeError, ValueError): sig = None # a builtin without a signature: it answers for itself
     if sig is not None:
         try: sig.bind(None)
-        except TypeError: raise ValueError(f"train_fn {spec!r} must take one argument, the run's config; its signature is {sig}") from None
+        except TypeError: raise ValueError(f"train_fn {spec!r} must take one argument, the run's config (and may take checkpoint=, its checkpoint file); its signature is {sig}") from None
     return fn, cls
 
 def check_act(name:str, # a registry name or 'module:Class'
