@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'plain', 'rng_states', 'set_rng_states', 'CheckpointError', 'save_checkpoint', 'load_checkpoint',
-           'CheckpointCallback', 'run_name', 'checkpoint_callback']
+           'CheckpointCallback', 'run_name']
 
 # %% ../nbs/14_checkpoint.ipynb #6385748e
 import os, re, random, warnings, dataclasses
@@ -13,8 +13,7 @@ import numpy as np
 import torch
 from fastcore.foundation import L
 from fastai.callback.core import Callback, CancelEpochException
-from .executors import CHECKPOINT_ENV
-from .grid import config_key
+from .config import config_key # `13a_config`
 
 # %% ../nbs/14_checkpoint.ipynb #b01b8d74
 CHECKPOINT_FORMAT = 'activ_bench.checkpoint/2' # what every checkpoint says it is (2: with the iteration counter and callbacks' state)
@@ -156,8 +155,3 @@ class CheckpointCallback(Callback):
 def run_name(cfg) -> str:
     "The name a run's checkpoint carries: the hash of its configuration."
     return config_key(cfg if isinstance(cfg, dict) else dataclasses.asdict(cfg))
-
-def checkpoint_callback(cfg) -> CheckpointCallback|None:
-    "The checkpoint callback for run `cfg` when the runner gave it a checkpoint path, else None."
-    path = os.environ.get(CHECKPOINT_ENV)
-    return CheckpointCallback(path, run_name(cfg)) if path else None

@@ -20,6 +20,7 @@ from .config import (TrainConfig, CHOICES, FINISHED, FAILED, PENDING, RUNNING, D
 from .store import DEFAULT_STORE, open_store
 from .cost import grid_gpu_hours, gpu_time_line
 from .grid import DEFAULT_PRESET, PRESETS, build_grid, expand_grid
+from .settings import setting # `13b_settings`
 
 # %% ../nbs/29_cli.ipynb #28d11993
 def split_arg(v:str|None, # a command-line value, maybe 'a,b,c'
@@ -55,7 +56,7 @@ def _check_data(grid:dict):
 
 # %% ../nbs/29_cli.ipynb #c0000174
 FLAG_RENAMES = {'workers': 'loader-workers'} # TrainConfig fields whose flag is not their name (`--workers` is the runs at once)
-FLAG_OWN = {'act': '--act', 'seed': '--seeds'} # fields that `run` takes with its own parameters
+FLAG_OWN = {'act': '--act', 'seed': '--seeds', 'data_dir': '--data-dir'} # fields that `run` takes with its own parameters
 FLAG_EXCLUDED = ('act_overrides',) # written by `expand_grid` from per-activation entries
 def _flag_name(field:str) -> str: return FLAG_RENAMES.get(field, field).replace('-', '_') # `run`'s keyword for a field: workers -> loader_workers
 TYPE_METAVARS = {'int': 'INT', 'float': 'FLOAT', 'bool': 'BOOL', 'dict': 'MAPPING', 'str': 'TEXT'} # a field's type in `--help`
@@ -130,7 +131,7 @@ def _load_train_fn(spec:str):
     except (TypeError, ValueError): sig = None # a builtin without a signature: it answers for itself
     if sig is not None:
         try: sig.bind(None)
-        except TypeError: raise ValueError(f"train_fn {spec!r} must take one argument, the run's config; its signature is {sig}") from None
+        except TypeError: raise ValueError(f"train_fn {spec!r} must take one argument, the run's config (and may take checkpoint=, its checkpoint file); its signature is {sig}") from None
     return fn, cls
 
 def check_act(name:str, # a registry name or 'module:Class'
@@ -225,7 +226,7 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
         check:bool=False, # with --dry-run: import the grid's modules and check everything a run would
         quiet:bool=False, # no progress display
         keep_checkpoints:bool=False, # keep finished runs' checkpoints (deleted by default)
-        data_dir:str=None, # where data sets are downloaded (default: $ACTIV_BENCH_DATA, else data/)
+        data_dir:str=None, # where data sets are downloaded (default: $ACTIV_BENCH_DATA, else data/); the runs' data_dir
         **fields, # TrainConfig fields by their flag's name (loader_workers=2), as text or values (see `config_flags`)
        ) -> dict:
     "Train every unfinished run of a grid and store the results."
@@ -240,8 +241,7 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
     values = {by_name[k]: flags[by_name[k]][1](v) if isinstance(v, str) else v for k, v in fields.items() if v is not None}
     if data_dir is not None:
         _check_data_dir(data_dir)
-        from activ_bench.data import DATA_ENV
-        os.environ[DATA_ENV] = str(Path(data_dir).expanduser().absolute()) # inherited by the run processes
+        values['data_dir'] = str(Path(data_dir).expanduser().absolute()) # each run's config carries it (outside the run key)
     grid = build_grid(preset, config, act=split_arg(act), seeds=seeds_arg(seeds), **values)
     baseline = None if no_baseline else 'relu'
     _check_data(grid)
@@ -487,7 +487,7 @@ def main(argv:list|None=None, # arguments after the program name (default: sys.a
         return 2
     func, old_argv = COMMANDS[cmd], sys.argv
     sys.argv = [f'activ-bench {cmd}', *rest]
-    debug = bool(os.environ.get('ACTIV_BENCH_DEBUG'))
+    debug = bool(setting('debug')) # ACTIV_BENCH_DEBUG: the traceback, not one line
     try:
         _take_over_ctrl_c()
         if func is run:

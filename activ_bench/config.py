@@ -16,9 +16,9 @@ from .checks import check_choice, check_fraction, check_int, check_pos_int, chec
 __all__ = ['STATUSES', 'PENDING', 'RUNNING', 'DONE', 'DIVERGED', 'FAILED', 'FINISHED', 'RESULT_STATUSES', 'DATASETS',
            'TRAIN_IMAGES', 'MIN_SIZE', 'MODEL_FAMILIES', 'ARCH_DEPTHS', 'ARCHS', 'OPT_NAMES', 'SCHEDULES', 'PRECISIONS',
            'INITS', 'INIT_NAMES', 'POOLS', 'ACT_PLACES', 'STAGES', 'CONV_KS', 'ACT_PLACE_PRESETS', 'ACT_CONVS',
-           'CHOICES', 'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_FIELDS', 'KNOWN_WARNINGS', 'KNOWN_LOG_LINES',
-           'check_instrument_options', 'TrainConfig', 'field_defaults', 'train_fn_name', 'key_fields', 'config_key',
-           'run_label', 'quiet_known_noise']
+           'CHOICES', 'CONVNET_UNUSED', 'CONVNET_INITS', 'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_FIELDS',
+           'KNOWN_WARNINGS', 'KNOWN_LOG_LINES', 'check_instrument_options', 'TrainConfig', 'field_defaults',
+           'train_fn_name', 'key_fields', 'config_key', 'run_label', 'quiet_known_noise']
 
 # %% ../nbs/13a_config.ipynb #71887603
 STATUSES = ('pending', 'running', 'done', 'diverged', 'failed')
@@ -66,6 +66,20 @@ def _places_kwargs(places:str) -> dict:
         raise ValueError(f"TrainConfig.act_places={places!r}; allowed: {', '.join(ACT_PLACE_PRESETS)} "
                          f"or a comma list of {', '.join(ACT_PLACES)}")
     return dict(act_places=parts)
+
+# %% ../nbs/13a_config.ipynb #2eb61109
+CONVNET_UNUSED = ('act_places', 'act_stages', 'act_convs', 'pool', 'sa', 'sym') # the XResNet fields `convnet` has no use for
+CONVNET_INITS = ('relu', 'torch')
+
+def _check_convnet(cfg):
+    "Raise `ValueError` naming a field of `cfg` (a convnet run) that convnet would ignore."
+    defaults = {f.name: f.default for f in fields(cfg)}
+    for n in CONVNET_UNUSED:
+        v = getattr(cfg, n)
+        if v != defaults[n]:
+            raise ValueError(f"TrainConfig.{n}={v!r}: convnet does not use {n} (an XResNet option); leave it at its default {defaults[n]!r}")
+    if cfg.init not in CONVNET_INITS:
+        raise ValueError(f"TrainConfig.init={cfg.init!r}: convnet does not use it; allowed with convnet: {', '.join(CONVNET_INITS)}")
 
 # %% ../nbs/13a_config.ipynb #0af13e9f
 def _check_decay(decay, owner):
@@ -122,6 +136,7 @@ class TrainConfig:
     workers: int | None = None       # DataLoader worker processes (None: fastai's default)
     max_items: int | None = None     # subsample each split (smoke runs)
     data_path: str | None = None     # the data set's folder (None: found or downloaded under the data folder)
+    data_dir: str | None = None      # the data folder: where data sets are downloaded and unpacked (None: ACTIV_BENCH_DATA, else data/)
     width: float = 1.                # channel multiplier of the stages (fastai's `widen`; < 1 for small CPU runs)
     act_overrides: dict = field(default_factory=dict) # {field: the grid's value} for fields set for this activation only (the report pairs these runs with the grid's baseline)
     sa: bool | None = None           # SimpleSelfAttention in the first stage (None: the arch's default, on for mxresnet)
@@ -157,6 +172,7 @@ class TrainConfig:
                              f"{' (max_items)' if n_train == self.max_items else ''}; a run drops the last partial batch, so it would train on nothing")
         if self.workers is not None: check('workers', check_int, 0, what='DataLoader worker processes')
         check('sa', check_choice, (None, True, False)); check('sym', check_choice, (True, False))
+        if self.arch == 'convnet': _check_convnet(self)
         names = {f.name for f in fields(self)} - {'act', 'act_kwargs', 'seed', 'act_overrides'}
         if not isinstance(self.act_overrides, dict) or any(o not in names for o in self.act_overrides):
             raise ValueError(f"TrainConfig.act_overrides={self.act_overrides!r} must map TrainConfig fields (not act, act_kwargs or seed) to the grid's values")
@@ -179,7 +195,7 @@ class TrainConfig:
     def asdict(self) -> dict: return asdict(self)
 
 # %% ../nbs/13a_config.ipynb #ce912271
-KEY_IGNORES = ('workers', 'data_path') # config fields that do not change a run's result
+KEY_IGNORES = ('workers', 'data_path', 'data_dir') # config fields that do not change a run's result
 DEFAULT_TRAIN_FN = 'activ_bench.train:train' # the training function, as 'module:function'
 KEY_FIELDS = ('dataset', 'size', 'epochs', 'act', 'act_kwargs', 'arch', 'act_places', 'init', 'pool', 'opt', 'lr', 'mom',
               'sqr_mom', 'eps', 'wd', 'bs', 'seed', 'sched', 'pct_start', 'label_smoothing', 'mixup', 'cutmix', 'precision',

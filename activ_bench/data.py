@@ -6,7 +6,7 @@ Docs: `_docs/data.html` (built by `make docs`)"""
 
 # %% ../nbs/12_data.ipynb #9801c054
 from __future__ import annotations
-import gzip, os, shutil, struct, urllib.request, warnings
+import gzip, shutil, struct, urllib.request, warnings
 from functools import lru_cache
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
@@ -35,6 +35,7 @@ __all__ = ['LEADERBOARD_SIZES', 'DEFAULT_SIZES', 'IMAGENETTE_CLASSES', 'IMAGEWOO
 
 # %% ../nbs/12_data.ipynb #6f39bc8e
 from .config import DATASETS, MIN_SIZE # `13a_config`
+from .settings import SETTINGS, setting # `13b_settings`
 LEADERBOARD_SIZES = (128, 192, 256)
 DEFAULT_SIZES = dict(imagenette=128, imagewoof=128, fmnist=32)
 
@@ -64,7 +65,7 @@ def check_size(size:int, # image side in pixels
     return size
 
 # %% ../nbs/12_data.ipynb #5750920e
-DATA_ENV = 'ACTIV_BENCH_DATA' # environment variable: the folder data sets are downloaded to and unpacked in
+DATA_ENV = SETTINGS['data'].var # ACTIV_BENCH_DATA: the folder data sets are downloaded to and unpacked in (`13b_settings`)
 DATA_DIRNAME = 'data' # its default name, at the project root
 
 def project_root(start:Path|str|None=None) -> Path: # a folder inside the checkout (None: the one this package is imported from, else the working directory)
@@ -82,7 +83,7 @@ def _checkout_root() -> Path|None:
 
 def data_dir(path:Path|str|None=None) -> Path: # an explicit folder (None: `ACTIV_BENCH_DATA`, else the default)
     "The absolute folder where data sets are downloaded and unpacked"
-    p = path or os.environ.get(DATA_ENV) or (_checkout_root() or Path.cwd())/DATA_DIRNAME
+    p = path or setting('data') or (_checkout_root() or Path.cwd())/DATA_DIRNAME
     return Path(p).expanduser().absolute()
 
 # %% ../nbs/12_data.ipynb #015f6a98
@@ -198,7 +199,8 @@ def imagenette_dls(dataset:str='imagenette', # 'imagenette' or 'imagewoof'
                    size:int=128, # training image size
                    bs:int=64, # batch size
                    workers:int|None=None, # DataLoader processes (None: min(8, cpus))
-                   path:Path|str|None=None, # data folder (None: `download_data` into `data_dir()`)
+                   path:Path|str|None=None, # data folder (None: `download_data` into `data_dir(root)`)
+                   root:Path|str|None=None, # where downloads go (see `data_dir`)
                    max_items:int|None=None, # keep at most this many images per split (class-balanced)
                    seed:int|None=None, # seed of the subsample (None: 0)
                    device=None, # where batches go (None: fastai's default device)
@@ -206,7 +208,7 @@ def imagenette_dls(dataset:str='imagenette', # 'imagenette' or 'imagewoof'
     "ImageNette/ImageWoof `DataLoaders` from `path` or fastai's download"
     dataset, bs = check_dataset(dataset), check_pos_int('bs', bs)
     size = check_size(size, dataset)
-    if path is None: path = download_data(imagenette_url(dataset, size))
+    if path is None: path = download_data(imagenette_url(dataset, size), root)
     path = Path(path)
     classes, files = check_image_folder(path)
     items = []
@@ -249,7 +251,8 @@ def download_fmnist(dest:Path|str): # folder to write the four .gz files to
 
 # %% ../nbs/12_data.ipynb #1e30f04f
 def fmnist_path(path:Path|str|None=None, # folder with the idx files (None: search the default places)
-                download:bool=True): # download into `data_dir()/'fashion-mnist'` when not found
+                download:bool=True, # download into `data_dir(root)/'fashion-mnist'` when not found
+                root:Path|str|None=None): # see `data_dir`
     "Folder holding the four Fashion-MNIST idx files"
     if path is not None:
         path = Path(path)
@@ -258,7 +261,7 @@ def fmnist_path(path:Path|str|None=None, # folder with the idx files (None: sear
             raise FileNotFoundError(f"Fashion-MNIST not found in {path}: expected the files {list(FMNIST_FILES.values())}")
         return download_fmnist(path)
     if _has_fmnist(FMNIST_DIR): return FMNIST_DIR
-    dest = data_dir()/'fashion-mnist'
+    dest = data_dir(root)/'fashion-mnist'
     if _has_fmnist(dest): return dest
     legacy = fastai_path('data')/'fashion-mnist'
     if _has_fmnist(legacy): return legacy
@@ -336,10 +339,11 @@ def fmnist_dls(size:int=32, # image side after resizing (28: unchanged)
                max_items:int|None=None, # keep at most this many images per split (class-balanced)
                seed:int|None=None, # seed of the subsample (None: 0)
                device=None, # where batches go (None: fastai's default device)
-               download:bool=True): # download if not found
+               download:bool=True, # download if not found
+               root:Path|str|None=None): # where downloads go (see `data_dir`)
     "Fashion-MNIST `DataLoaders`: 3-channel, `size` px, normalised; flips in training"
     size, bs = check_size(size, 'fmnist'), check_pos_int('bs', bs)
-    folder = fmnist_path(path, download)
+    folder = fmnist_path(path, download, root)
     x_tr, y_tr, x_va, y_va = load_fmnist(folder)
     i_tr, i_va = balanced_subsample(y_tr.numpy(), max_items, seed), balanced_subsample(y_va.numpy(), max_items, seed)
     if len(i_tr) < bs: raise ValueError(f"bs={bs} is larger than the {len(i_tr)} training images (the last partial batch is dropped); lower bs or raise max_items")
@@ -361,12 +365,13 @@ def get_dls(dataset:str, # 'imagenette', 'imagewoof' or 'fmnist'
             seed:int|None=None, # seed of the `max_items` subsample (None: 0)
             device=None, # where batches go (None: fastai's default device)
             valid_resize:str='center', # ImageNette/ImageWoof validation resize, see `imagenette_block`
-            download:bool=True): # Fashion-MNIST: download when not found
+            download:bool=True, # Fashion-MNIST: download when not found
+            root:Path|str|None=None): # where data sets are downloaded and unpacked (None: `data_dir()`)
     "fastai `DataLoaders` for `dataset`"
     dataset = check_dataset(dataset)
     if size is None: size = DEFAULT_SIZES[dataset]
-    if dataset == 'fmnist': return fmnist_dls(size, bs, path=path, max_items=max_items, seed=seed, device=device, download=download)
-    return imagenette_dls(dataset, size, bs, workers=workers, path=path, max_items=max_items, seed=seed,
+    if dataset == 'fmnist': return fmnist_dls(size, bs, path=path, max_items=max_items, seed=seed, device=device, download=download, root=root)
+    return imagenette_dls(dataset, size, bs, workers=workers, path=path, root=root, max_items=max_items, seed=seed,
                           device=device, valid_resize=valid_resize)
 
 # %% ../nbs/12_data.ipynb #120ae4bd

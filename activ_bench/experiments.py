@@ -6,25 +6,23 @@ Docs: `_docs/experiments.html` (built by `make docs`)"""
 
 # %% ../nbs/31_experiments.ipynb #ae18b9db
 from __future__ import annotations
-import os, copy, re, shutil, tempfile
+import copy, re, shutil, tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from .settings import SETTINGS, setting # `13b_settings`
 
 # %% auto #0
-__all__ = ['EXPERIMENT_ENV', 'EXPERIMENT_MODES', 'SMOKE_SETTINGS', 'SMOKE_SIZES', 'SMOKE_FMNIST_ITEMS', 'THREADS_DIR',
-           'EVIDENCE_STORE', 'EVIDENCE_HEADER', 'SMOKE_DATA', 'experiment_mode', 'smoke_grid', 'grid_keys',
-           'thread_runs', 'evidence_rows', 'evidence_table', 'Experiment', 'check_experiment', 'run_experiment']
+__all__ = ['EXPERIMENT_ENV', 'SMOKE_SETTINGS', 'SMOKE_SIZES', 'SMOKE_FMNIST_ITEMS', 'THREADS_DIR', 'EVIDENCE_STORE',
+           'EVIDENCE_HEADER', 'SMOKE_DATA', 'experiment_mode', 'smoke_grid', 'grid_keys', 'thread_runs',
+           'evidence_rows', 'evidence_table', 'Experiment', 'check_experiment', 'run_experiment']
 
 # %% ../nbs/31_experiments.ipynb #429d8439
-EXPERIMENT_ENV = 'ACTIV_BENCH_EXPERIMENT' # 'full' starts the real runs; anything else (or unset): the smoke test
-EXPERIMENT_MODES = ('smoke', 'full')
+EXPERIMENT_ENV = SETTINGS['experiment'].var # ACTIV_BENCH_EXPERIMENT: 'full' starts the real runs; 'smoke' (or unset): the smoke test
 
 def experiment_mode(full:bool|None=None) -> str: # the notebook's own switch; None: the environment decides
     "'full' only when asked (`full=True` or ACTIV_BENCH_EXPERIMENT=full), else 'smoke'; never decided by the hardware"
     if full is not None: return 'full' if full else 'smoke'
-    v = os.environ.get(EXPERIMENT_ENV, 'smoke').strip().lower() or 'smoke'
-    if v not in EXPERIMENT_MODES: raise ValueError(f"{EXPERIMENT_ENV}={v!r}; allowed: {', '.join(EXPERIMENT_MODES)}")
-    return v
+    return setting('experiment')
 
 # %% ../nbs/31_experiments.ipynb #416dcd01
 SMOKE_SETTINGS = dict(epochs=1, seeds=3, width=.25, bs=16, workers=0, precision='fp32')

@@ -6,51 +6,59 @@ Docs: `_docs/fused.html` (built by `make docs`)"""
 
 # %% ../nbs/02_fused.ipynb #bdab8a6d
 from __future__ import annotations
-import os, time, warnings
+import time, warnings
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Callable
 import torch
+from .settings import FUSED_MODES, setting # `13b_settings`: ACTIV_BENCH_FUSED
 
 # %% auto #0
-__all__ = ['FUSED_MODES', 'FALLBACK_WARNING', 'COMPILE_TIMES', 'COMPILE_OPTIONS', 'CHANNEL_BWD_OPTIONS', 'fused_mode',
-           'fused_status', 'set_fused', 'use_fused', 'flat_view', 'Kernel', 'exp_nonpos', 'pointwise_fn',
-           'channel_view', 'channel_fn']
+__all__ = ['FALLBACK_WARNING', 'COMPILE_TIMES', 'COMPILE_OPTIONS', 'CHANNEL_BWD_OPTIONS', 'fused_mode', 'fused_status',
+           'set_fused', 'use_fused', 'flat_view', 'Kernel', 'exp_nonpos', 'pointwise_fn', 'channel_view', 'channel_fn']
 
 # %% ../nbs/02_fused.ipynb #6a291761
-FUSED_MODES = ('compile', 'eager') # compile with inductor (eager where that fails), or always eager
-_state = {'mode': os.environ.get('ACTIV_BENCH_FUSED', 'compile'), # mode now
-          'broken': None, # why compiling failed, if it did: every kernel runs eagerly
-          'eager_kernels': {}, # kernel name -> why its function could not be traced: that kernel runs eagerly
-          'tracing': False} # True while `Kernel` traces a float32 function to compile it (`exp_nonpos` goes inline)
+_chosen_mode: str|None = None # how kernels run, once `set_fused` chose it or `fused_mode` read ACTIV_BENCH_FUSED
+
+@dataclass
+class _Fallbacks:
+    "Why kernels run eagerly although the mode is 'compile'."
+    every_kernel:str|None = None # why compiling failed at all (no C++ compiler, ...): every kernel runs eagerly
+    by_kernel:dict = field(default_factory=dict) # kernel name -> why its function could not be traced: that kernel runs eagerly
+_fallbacks = _Fallbacks()
+
 FALLBACK_WARNING = 'activ_bench.fused: torch.compile failed' # starts the warning when kernels fall back to eager
 COMPILE_TIMES: dict[tuple, float] = {} # (kernel name, e.g. 'mish.fwd', input dtype) -> seconds of the first call (compilation included)
 
 def fused_mode() -> str:
-    "How fused activations run now: 'compile' or 'eager'."
-    if _state['mode'] not in FUSED_MODES:
-        raise ValueError(f"ACTIV_BENCH_FUSED={_state['mode']!r}; allowed: {', '.join(FUSED_MODES)}")
-    return _state['mode']
+    "How fused activations run now, 'compile' or 'eager': as `set_fused` chose, else as ACTIV_BENCH_FUSED says (`13b_settings`)."
+    global _chosen_mode
+    if _chosen_mode is None: _chosen_mode = setting('fused')
+    return _chosen_mode
 
 def fused_status() -> str:
     "`fused_mode()`, and which kernels fell back to eager and why, if any did: what benchmark headers print."
     mode = fused_mode()
     if mode != 'compile': return mode
-    if _state['broken']: return f"{mode} (fell back to eager: {_state['broken']})"
-    eager = _state['eager_kernels']
+    if _fallbacks.every_kernel: return f"{mode} (fell back to eager: {_fallbacks.every_kernel})"
+    eager = _fallbacks.by_kernel
     return f"{mode} (eager: {'; '.join(f'{k}: {v}' for k, v in eager.items())})" if eager else mode
 
-def set_fused(mode:str) -> str: # 'compile' or 'eager'
-    "Run fused activations compiled or eagerly from now on; returns the previous mode."
+def set_fused(mode:str) -> str|None: # 'compile' or 'eager'
+    "Run fused activations compiled or eagerly from now on; returns the previous mode (None: ACTIV_BENCH_FUSED's, not read yet)."
+    global _chosen_mode
     if mode not in FUSED_MODES: raise ValueError(f"mode={mode!r}; allowed: {', '.join(FUSED_MODES)}")
-    old, _state['mode'] = _state['mode'], mode
+    old, _chosen_mode = _chosen_mode, mode
     return old
 
 @contextmanager
 def use_fused(mode:str): # 'compile' or 'eager'
     "Run fused activations compiled or eagerly inside the `with` block."
+    global _chosen_mode
     old = set_fused(mode)
     try: yield
-    finally: _state['mode'] = old
+    finally: _chosen_mode = old
 
 # %% ../nbs/02_fused.ipynb #30d7dfae
 def _is_channels_last(x:torch.Tensor) -> bool:
@@ -97,15 +105,22 @@ def _signature(args) -> tuple:
     return tuple((a.dtype, a.device.type, a.dim(), a.is_contiguous() or _order(a), tuple(s == 1 for s in a.shape))
                  for a in args)
 
+_TRACING_FLOAT32 = ContextVar('activ_bench_tracing_float32', default=False) # True while `Kernel` traces a float32 function (this thread only)
+
+@contextmanager
+def _tracing_float32(on:bool):
+    "Inside the block (in this thread), `exp_nonpos` is tracing a float32 kernel to compile when `on`."
+    token = _TRACING_FLOAT32.set(on)
+    try: yield
+    finally: _TRACING_FLOAT32.reset(token)
+
 def _trace(fn:Callable, args:list) -> torch.fx.GraphModule:
     "`fn` as one graph of aten ops with symbolic sizes; raises if it is not one graph (a branch on a value, say)."
     from torch.fx.experimental.proxy_tensor import make_fx
     from torch.fx.experimental import _config as fx_config
-    _state['tracing'] = args[0].dtype == torch.float32  # `exp_nonpos` inline: only float32 kernels gain (bfloat16 ones scalarise its bit step)
-    try:
+    with _tracing_float32(args[0].dtype == torch.float32):  # `exp_nonpos` inline: only float32 kernels gain (bfloat16 ones scalarise its bit step)
         with fx_config.patch(use_duck_shape=False):  # equal sizes in `args` are not assumed equal at every call
             return make_fx(lambda *a: fn(*a), tracing_mode='symbolic')(*args)  # *a: `fn`'s defaults (`exp=`) are not inputs
-    finally: _state['tracing'] = False
 
 def _compile(gm:torch.fx.GraphModule, args:list, options:dict) -> Callable:
     "A traced graph compiled by inductor, as a callable that skips dynamo's guards."
@@ -123,7 +138,7 @@ class Kernel:
         self.trace_error = None  # why this kernel's function could not be traced, if it could not: it runs eagerly
 
     def __call__(self, *args):
-        if fused_mode() == 'eager' or _state['broken'] or self.trace_error or torch.compiler.is_compiling(): return self.fn(*args)
+        if fused_mode() == 'eager' or _fallbacks.every_kernel or self.trace_error or torch.compiler.is_compiling(): return self.fn(*args)
         args = [_scalar(float(a), args[0]) if isinstance(a, (int, float)) else a for a in args]
         exact = tuple((a.dtype, a.device, a.shape, a.stride()) for a in args)  # cheap to build: no Python loop per dim
         f = self._by_layout.get(exact)
@@ -149,8 +164,8 @@ class Kernel:
         "Run eagerly from now on (this kernel, or every kernel), warn once, and return the eager result."
         out = self.fn(*args)  # raises here if the inputs themselves are bad: nothing is marked then
         why = _reason(e)
-        if every_kernel: _state['broken'] = why
-        else: self.trace_error = _state['eager_kernels'][self.name] = why
+        if every_kernel: _fallbacks.every_kernel = why
+        else: self.trace_error = _fallbacks.by_kernel[self.name] = why
         warnings.warn(f"{FALLBACK_WARNING} ({'' if every_kernel else self.name + ': '}{why}); "
                       f"running {'every kernel' if every_kernel else 'it'} eagerly")
         return out
@@ -174,7 +189,7 @@ def _exp_inline(a:torch.Tensor) -> torch.Tensor:
 
 def exp_nonpos(a:torch.Tensor) -> torch.Tensor: # the exponent, <= 0 (a NaN stays NaN)
     "`e^a`: inline arithmetic inside a float32 CPU kernel being compiled, `torch.exp` everywhere else."
-    compiling = _state['tracing'] or (torch.compiler.is_compiling() and not torch.compiler.is_exporting())
+    compiling = _TRACING_FLOAT32.get() or (torch.compiler.is_compiling() and not torch.compiler.is_exporting())
     inline = compiling and a.dtype == torch.float32 and a.device.type == 'cpu'
     return _exp_inline(a) if inline else torch.exp(a)
 

@@ -15,6 +15,7 @@ from .fused import use_fused, fused_status, FUSED_MODES
 from .kernels import REFERENCE_FORMS, NATIVE_FORMS, reference_params, time_kernels, kernels_markdown, check_device
 from .timing import interleave, clock
 from .data import DATA_ENV, FMNIST_FILES, make_imagenette_like, get_dls
+from .settings import setting # `13b_settings`
 from .train import build_model, device_name, _peak_mem_mb
 
 # %% auto #0
@@ -462,7 +463,7 @@ def main(argv=None) -> int:
     deadline = t0 + sz['budget_s']
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     tag = 'gpu' if dev.type == 'cuda' else 'cpu'
-    if os.environ.get(DATA_ENV) is None and (d := _fmnist_subset_dir()) is not None: os.environ[DATA_ENV] = str(d.resolve())
+    if setting('data') is None and (d := _fmnist_subset_dir()) is not None: os.environ[DATA_ENV] = str(d.resolve()) # for the runs it starts
     compiled = 'compile' in modes
     steps, targets, env = [], [], {}
     tmp = Path(tempfile.mkdtemp(prefix='gpu-check-'))

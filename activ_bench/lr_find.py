@@ -43,7 +43,7 @@ def lr_find_acts(cfg:TrainConfig|dict, # the setting: data, model, optimizer (it
     cfg.validate()
     if not (0 < start_lr < end_lr): raise ValueError(f"lr_find: need 0 < start_lr < end_lr, got {start_lr} and {end_lr}")
     if isinstance(num_it, bool) or not isinstance(num_it, int) or num_it < 5: raise ValueError(f"lr_find: num_it={num_it!r} must be an int >= 5")
-    dls = get_dls(cfg.dataset, size=cfg.size, bs=cfg.bs, workers=cfg.workers, path=cfg.data_path, max_items=cfg.max_items, seed=0, device=device)
+    dls = get_dls(cfg.dataset, size=cfg.size, bs=cfg.bs, workers=cfg.workers, path=cfg.data_path, root=cfg.data_dir, max_items=cfg.max_items, seed=0, device=device)
     rows = []
     for a in acts:
         name, kw = (a, {}) if isinstance(a, str) else (a['name'], {k: v for k, v in a.items() if k != 'name'})

@@ -6,7 +6,7 @@ Docs: `_docs/models.html` (built by `make docs`)"""
 
 # %% ../nbs/10_models.ipynb #b8e7fc76
 from __future__ import annotations
-import math
+import inspect, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.meta import delegates
 from fastai.layers import ConvLayer, NormType, AdaptiveAvgPool, Flatten, MaxPool, AvgPool, SimpleSelfAttention
@@ -412,8 +412,9 @@ def convnet(act='relu', # activation: anything `act_factory` accepts
             nfs:tuple=(8, 16, 32, 32), # channels of the four stride-2 convolutions
             widen:float=1., # channel multiplier
             init:str|None='relu', # 'relu': Kaiming normal as the course's `init_cnn`; None: PyTorch's default
-            **ignored) -> nn.Sequential: # XResNet options (pool, act_places, ...) do not apply
+           ) -> nn.Sequential:
     "The course's BatchNorm-free CNN (notebook 06): stride-2 convs with biases, each followed by `act`, then pool and linear"
+    check_choice('init', init, ('relu', None), 'convnet')
     nfs = [c_in] + [max(1, round(n * widen)) for n in nfs]
     layers = []
     for i in range(len(nfs) - 1):
@@ -428,9 +429,14 @@ def convnet(act='relu', # activation: anything `act_factory` accepts
 # %% ../nbs/10_models.ipynb #44409c97
 MODELS = {'xresnet': xresnet, 'mxresnet': mxresnet, 'res2netplus': res2netplus}
 ARCH_TABLE = {f'{name}{d}': (fn, d) for name, fn in MODELS.items() for d in DEPTHS}
+_XRESNET_DEFAULTS = {k: p.default for k, p in inspect.signature(ActXResNet).parameters.items() if p.default is not p.empty}
+
 @delegates(ActXResNet, but=['expansion', 'layers', 'stem_szs'])
 def _convnet_arch(depth, act='relu', n_out=10, c_in=3, widen=1., init='relu', **kwargs):
-    "`convnet` as `build_model` calls an arch: the XResNet options it is given do not apply"
+    "`convnet` as `build_model` calls an arch: an XResNet option it has no use for must be left at its default"
+    for k, v in kwargs.items():
+        if v != _XRESNET_DEFAULTS[k]:
+            raise ValueError(f"convnet does not use {k} (an XResNet option): got {k}={v!r}; leave it at its default {_XRESNET_DEFAULTS[k]!r}")
     return convnet(act, n_out, c_in, widen=widen, init=init)
 ARCH_TABLE['convnet'] = (_convnet_arch, 4) # the course's BatchNorm-free CNN
 

@@ -7,6 +7,7 @@ Docs: `_docs/train.html` (built by `make docs`)"""
 # %% ../nbs/13_train.ipynb #0eb49cd7
 from __future__ import annotations
 import inspect, platform, resource, time, warnings
+from pathlib import Path
 import torch
 from fastai.basics import Learner, Callback, CancelFitException, accuracy, set_seed
 from fastai.callback.progress import ProgressCallback
@@ -24,7 +25,7 @@ from .config import (TrainConfig, ARCHS, OPT_NAMES, INIT_NAMES, PRECISIONS, ACT_
                                 _places_kwargs, _stages_kwargs, DONE, DIVERGED) # the torch-free layer (`13a_config`); re-exported here
 from .telemetry import instrument_callbacks, collect_telemetry
 from .progress import report_progress
-from .checkpoint import checkpoint_callback
+from .checkpoint import CheckpointCallback, run_name
 
 # %% auto #0
 __all__ = ['build_model', 'DivergenceCallback', 'ClampLearnedReluCallback', 'EpochStatsCallback', 'ReportProgressCallback',
@@ -150,13 +151,14 @@ def _opt_kwargs(cfg) -> dict:
     return {k: getattr(cfg, k) for k in ('mom', 'sqr_mom', 'eps') if k in allowed}
 
 # %% ../nbs/13_train.ipynb #899a0eff
-def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
+def make_learner(cfg:TrainConfig, dls=None, device=None,
+                 checkpoint:str|Path|None=None) -> Learner: # this run's checkpoint file (`14_checkpoint`; None: none kept)
     "The fastai `Learner` for `cfg` (data, model, optimizer, loss, callbacks), before fitting."
     cfg.validate()
     device = torch.device(device) if device is not None else default_device()
     set_seed(cfg.seed, reproducible=True)
     if dls is None:
-        dls = get_dls(cfg.dataset, size=cfg.size, bs=cfg.bs, workers=cfg.workers, path=cfg.data_path,
+        dls = get_dls(cfg.dataset, size=cfg.size, bs=cfg.bs, workers=cfg.workers, path=cfg.data_path, root=cfg.data_dir,
                       max_items=cfg.max_items, seed=0, device=device)  # the same subsample for every run
     model = build_model(cfg.arch, act=cfg.act, act_kwargs=cfg.act_kwargs, n_out=dls.c, c_in=3, init=cfg.init, **_model_kwargs(cfg))
     if cfg.compile: model = torch.compile(model)  # compiled on the first batch; train and eval compile once each
@@ -164,8 +166,7 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
     loss = LabelSmoothingCrossEntropyFlat() if cfg.label_smoothing else CrossEntropyLossFlat()
     cbs = [DivergenceCallback(), ClampLearnedReluCallback(), EpochStatsCallback()]
     cbs += instrument_callbacks(cfg.telemetry, cfg.act_ema, cfg.act_freeze_pct, cfg.act_ema_train)
-    ckpt = checkpoint_callback(cfg) # when the runner gave this run a checkpoint file (`14_checkpoint`)
-    if ckpt is not None: cbs.append(ckpt)
+    if checkpoint is not None: cbs.append(CheckpointCallback(checkpoint, run_name(cfg)))
     if cfg.mixup: cbs.append(MixUp(cfg.mixup))
     if cfg.cutmix: cbs.append(CutMix(cfg.cutmix))
     prec = resolve_precision(cfg.precision, device)
@@ -179,11 +180,12 @@ def make_learner(cfg:TrainConfig, dls=None, device=None) -> Learner:
 def train(cfg:TrainConfig|dict, # the run
           dls=None, # prebuilt DataLoaders (default: built from `cfg`)
           device=None, # torch device (default: the GPU when there is one)
-          quiet:bool=True) -> dict: # hide fastai's progress bars and tables
+          quiet:bool=True, # hide fastai's progress bars and tables
+          checkpoint:str|Path|None=None) -> dict: # this run's checkpoint file: resumed from, saved every epoch (None: none)
     "Train one run; return its history, final accuracy, throughput and memory."
     if isinstance(cfg, dict): cfg = TrainConfig.from_dict(cfg)
     t0 = time.perf_counter()
-    learn = make_learner(cfg, dls=dls, device=device)
+    learn = make_learner(cfg, dls=dls, device=device, checkpoint=checkpoint)
     dev = learn.dls.device or torch.device('cpu')
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats(dev)
     if quiet: learn.remove_cb(ProgressCallback); learn.logger = lambda *a, **k: None

@@ -1,10 +1,12 @@
 """A stand-in for `activ_bench.train` that trains nothing: deterministic pseudo-results from the seed.
 
 Used by the runner/CLI integration tests through `--train-fn fake_train:train` (with `tests/` on the path).
-It follows the contract of `activ_bench.train`: `train(TrainConfig) -> dict`, raising on errors.
+It follows the contract of `activ_bench.train`: `train(TrainConfig, checkpoint=None) -> dict`, raising on errors; given
+its checkpoint file, it writes one there (the runner deletes it once the run is finished, unless told to keep it).
 Fields prefixed `fake_` steer it: per-activation divergence, exceptions or a hard crash, a sleep, and a log file.
 """
 import os, random, signal, subprocess, sys, time
+from pathlib import Path
 from dataclasses import field, make_dataclass
 from activ_bench.config import TrainConfig as RealTrainConfig, DONE, DIVERGED  # torch-free: no torch in the run processes
 from activ_bench.progress import report_progress
@@ -35,7 +37,7 @@ def _log(cfg, what):
 def _in(act, names): return act in [n.strip() for n in names.split(',') if n.strip()]
 
 
-def train(cfg: TrainConfig) -> dict:
+def train(cfg: TrainConfig, checkpoint: str | None = None) -> dict:
     _log(cfg, 'start')
     t0 = time.time()
     if cfg.fake_session_child:
@@ -60,6 +62,7 @@ def train(cfg: TrainConfig) -> dict:
     if cfg.fake_accuracy is not None and res['status'] == DONE: res['accuracy'] = cfg.fake_accuracy
     res.update(images_per_sec=1000. + rng.random(), peak_mem_mb=None, wall_time=time.time() - t0, device='cpu', n_params=1234)
     if _in(cfg.act, cfg.fake_unjson): res['history'][-1]['model'] = object()
+    if checkpoint is not None: Path(checkpoint).parent.mkdir(parents=True, exist_ok=True); Path(checkpoint).write_text(f"{cfg.act} {cfg.seed}\n")
     _log(cfg, 'end')
     return res
 

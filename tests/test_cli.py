@@ -146,3 +146,36 @@ def test_lr_find_writes_its_table_and_plot(tmp_path):
     assert '| relu |' in md and '| lisht |' in md and '(lr_find.png)' in md and (tmp_path/'lrf'/'lr_find.png').stat().st_size > 1000, md
     r = activ_bench('lr-find', '--act', 'relu', '--num-it', 2, '--out', tmp_path/'lrf2')
     assert r.returncode == 2 and 'num_it=2 must be an int >= 5' in r.stderr and 'Traceback' not in r.stderr, r.stderr
+
+
+def test_data_dir_reaches_the_runs_config_outside_the_key(tmp_path):
+    "--data-dir is each run's `data_dir` field (not an environment variable): stored with the run, and the same run keeps its key."
+    db, data = tmp_path/'s.db', tmp_path/'data'
+    assert activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--quiet').returncode == 0
+    r = activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--quiet', '--data-dir', data)
+    assert r.returncode == 0 and 'trained 0 now' in r.stdout, r.stdout + r.stderr  # the same runs: their keys ignore where the data is
+    r = activ_bench('run', '--act', 'mish', '--seeds', 2, '--train-fn', FAKE, '--store', db, '--quiet', '--data-dir', data)
+    assert r.returncode == 0 and 'trained 2 now' in r.stdout, r.stdout + r.stderr
+    assert {json.loads(x['config'])['data_dir'] for x in rows(db) if x['seed'] == 1} == {str(data)}
+
+
+def test_convnet_refuses_options_it_does_not_use(tmp_path):
+    "An XResNet option given to convnet is one error line before the first run (exit 2), not a setting recorded that never happened."
+    db = tmp_path/'s.db'
+    r = activ_bench('run', '--arch', 'convnet', '--pool', 'avg', '--act', 'mish', '--train-fn', FAKE, '--store', db)
+    assert r.returncode == 2 and 'Traceback' not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "TrainConfig.pool='avg': convnet does not use pool (an XResNet option); leave it at its default 'max'" in r.stderr, r.stderr
+    assert not db.exists()
+    r = activ_bench('run', '--arch', 'convnet', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--quiet')
+    assert r.returncode == 0, r.stderr
+
+
+def test_checkpoint_file_is_an_argument_of_a_train_fn_that_takes_it(tmp_path):
+    "The runner hands `train(cfg, checkpoint=...)` its file; a training function without that parameter runs without one."
+    db = tmp_path/'s.db'
+    r = activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', FAKE, '--store', db, '--quiet', '--keep-checkpoints')
+    assert r.returncode == 0, r.stderr
+    kept = sorted((tmp_path/'s.checkpoints').glob('*.pt'))
+    assert sorted(p.stem for p in kept) == sorted(x['key'] for x in rows(db)) and kept[0].read_text().split()[1] == '0', kept
+    r = activ_bench('run', '--act', 'mish', '--seeds', 1, '--train-fn', 'fake_train:train_other', '--store', tmp_path/'o.db', '--quiet', '--keep-checkpoints')
+    assert r.returncode == 0 and not list(tmp_path.glob('o.checkpoints/*.pt')), r.stderr

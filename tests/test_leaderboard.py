@@ -1,10 +1,11 @@
 """The frozen leaderboard in activ_bench.leaderboard must match the reference file it was copied from, a copy of
 which ships with the repository (reference/imagenette-leaderboard.md; ACTIV_BENCH_LEADERBOARD_MD points elsewhere)."""
-import os, re
+import re
 from pathlib import Path
 from activ_bench.leaderboard import LEADERBOARD, LEADERBOARD_SOURCE, FASTAI_BASELINE_2020, MXRESNET_2019_V1
+from activ_bench.settings import setting
 
-REF = Path(os.environ.get('ACTIV_BENCH_LEADERBOARD_MD', Path(__file__).parents[1]/'reference'/'imagenette-leaderboard.md'))
+REF = Path(setting('leaderboard_md') or Path(__file__).parents[1]/'reference'/'imagenette-leaderboard.md')
 
 
 def _tables(text):

@@ -89,7 +89,7 @@ def kernel_env(threads:int=1, root=None):
     path = os.pathsep.join([str(project_root(root)), *filter(None, [os.environ.get('PYTHONPATH')])])
     os.environ.pop('MPLBACKEND', None)  # make exports Agg for scripts; a kernel needs matplotlib-inline to show figures
     os.environ.pop('ACTIV_BENCH_EXPERIMENT', None)  # the experiments' smoke runs, never the full ones
-    os.environ.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads), ACTIV_BENCH_SMOKE='1',
+    os.environ.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
                       PYTHONWARNINGS='ignore', TQDM_DISABLE='1', PYTHONPATH=path)
     try: yield
     finally: os.environ.clear(); os.environ.update(saved)
