@@ -47,10 +47,11 @@ run: install data
 	$(BIN)/activ-bench report --store $(RUN_DIR)/activ_bench.db --out $(RUN_DIR)
 
 # the package from the notebooks' `#| export` cells; the docs builder (a development tool, not in the package) from
-# nbs/30_docs.ipynb's `#| tool` cells to tools/docs.py
+# nbs/30_docs.ipynb's `#| tool` cells to tools/docs.py; the activation catalogue (act_catalog.json) from the registry
 export: install
 	$(BIN)/nbdev-export
 	$(BIN)/python -m tools.docs export
+	$(BIN)/python -c "from activ_bench.registry import write_act_catalog; write_act_catalog()"
 
 # the package, tools/docs.py and README.md must be exactly what the notebooks give
 check-sync: export

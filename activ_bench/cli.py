@@ -146,18 +146,9 @@ def check_act(name:str, # a registry name or 'module:Class'
         raise
 
 def _check_act(name, act_kwargs, shape):
-    import torch
-    from activ_bench.registry import get_act
-    try: m = get_act(name, nf=shape[1], **(act_kwargs or {}))
-    except ValueError: raise
-    except Exception as e: raise ValueError(f"activation {name!r}: building it raised {type(e).__name__}: {e}") from None
-    x = torch.randn(*shape)
-    try:
-        with torch.no_grad(): y = m(x)
-    except Exception as e: raise ValueError(f"activation {name!r}: calling it on a {tuple(shape)} tensor raised {type(e).__name__}: {e}") from None
-    if not isinstance(y, torch.Tensor) or y.shape != x.shape:
-        got = f"a tensor of shape {tuple(y.shape)}" if isinstance(y, torch.Tensor) else repr(y)[:60]
-        raise ValueError(f"activation {name!r} returned {got}; an activation must return a tensor of its input's shape {tuple(shape)}")
+    "Build `name` with `act_kwargs` and run it once (`registry.try_act`)."
+    from activ_bench.registry import get_act, try_act
+    try_act(name, lambda nf: get_act(name, nf=nf, **(act_kwargs or {})), shape)
 
 def _memory_bytes() -> int:
     "This machine's physical memory."

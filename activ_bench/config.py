@@ -6,7 +6,7 @@ Docs: `_docs/config.html` (built by `make docs`)"""
 
 # %% ../nbs/13a_config.ipynb #a92485a9
 from __future__ import annotations
-import json, hashlib
+import json, hashlib, difflib, functools, importlib.util
 from dataclasses import dataclass, field, asdict, fields, MISSING
 from pathlib import Path
 from typing import Callable
@@ -16,9 +16,10 @@ from .checks import check_choice, check_fraction, check_int, check_pos_int, chec
 __all__ = ['STATUSES', 'PENDING', 'RUNNING', 'DONE', 'DIVERGED', 'FAILED', 'FINISHED', 'RESULT_STATUSES', 'DATASETS',
            'TRAIN_IMAGES', 'MIN_SIZE', 'MODEL_FAMILIES', 'ARCH_DEPTHS', 'ARCHS', 'OPT_NAMES', 'SCHEDULES', 'PRECISIONS',
            'INITS', 'INIT_NAMES', 'POOLS', 'ACT_PLACES', 'STAGES', 'CONV_KS', 'ACT_PLACE_PRESETS', 'ACT_CONVS',
-           'CHOICES', 'CONVNET_UNUSED', 'CONVNET_INITS', 'KEY_IGNORES', 'DEFAULT_TRAIN_FN', 'KEY_FIELDS',
-           'KNOWN_WARNINGS', 'KNOWN_LOG_LINES', 'check_instrument_options', 'TrainConfig', 'field_defaults',
-           'train_fn_name', 'key_fields', 'config_key', 'run_label', 'quiet_known_noise']
+           'CHOICES', 'CONVNET_UNUSED', 'CONVNET_INITS', 'ACT_CATALOG_FILE', 'KEY_IGNORES', 'DEFAULT_TRAIN_FN',
+           'KEY_FIELDS', 'KNOWN_WARNINGS', 'KNOWN_LOG_LINES', 'check_instrument_options', 'act_catalog_path',
+           'act_catalog', 'unknown_act_error', 'catalog_act', 'TrainConfig', 'field_defaults', 'train_fn_name',
+           'key_fields', 'config_key', 'run_label', 'quiet_known_noise']
 
 # %% ../nbs/13a_config.ipynb #71887603
 STATUSES = ('pending', 'running', 'done', 'diverged', 'failed')
@@ -105,6 +106,32 @@ def check_instrument_options(telemetry=0, # sample every N training batches (0: 
     if not isinstance(act_ema_train, bool): raise ValueError(f"{owner}.act_ema_train={act_ema_train!r} must be True or False")
     if act_ema_train and act_ema is None: raise ValueError(f"{owner}.act_ema_train=True needs act_ema (the decay of the average)")
 
+# %% ../nbs/13a_config.ipynb #3c34f5ff
+ACT_CATALOG_FILE = 'act_catalog.json' # in the package folder: the built-in activations' names, aliases and parameters
+
+def act_catalog_path() -> Path:
+    "Where the catalogue lives (found without importing the package)."
+    return Path(importlib.util.find_spec('activ_bench').submodule_search_locations[0])/ACT_CATALOG_FILE
+
+@functools.cache
+def act_catalog() -> dict:
+    "{registry name: {'aliases': [...], 'params': [...]}} of the built-in activations, read without importing torch."
+    return json.loads(act_catalog_path().read_text())
+
+def unknown_act_error(name, names:list, aliases:list=()) -> ValueError:
+    "The error for an activation name that is not known: the closest name, and the ones allowed."
+    close = difflib.get_close_matches(str(name).lower().replace('-', '_'), [*names, *aliases], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ''
+    return ValueError(f"unknown activation {name!r}{hint}; choose one of: {', '.join(names)} (or your own as 'module:Class')")
+
+def catalog_act(name:str) -> tuple[str, list]:
+    "(registry name, parameter names) of the built-in activation `name` or an alias, from the catalogue."
+    cat = act_catalog()
+    key = str(name).lower().replace('-', '_')
+    key = next((n for n, e in cat.items() if key in e['aliases']), key)
+    if key not in cat: raise unknown_act_error(name, list(cat), [a for e in cat.values() for a in e['aliases']])
+    return key, cat[key]['params']
+
 # %% ../nbs/13a_config.ipynb #13f033d5
 @dataclass
 class TrainConfig:
@@ -149,7 +176,7 @@ class TrainConfig:
     act_freeze_pct: float | None = None # freeze the activation parameters after this share of training (None: off)
     act_ema_train: bool = False      # with act_ema: the average replaces the parameters after every step, in training too (the LearnedRelu thread's proposal)
 
-    def validate(self):
+    def validate(self, imports:bool=True): # False: activation from the catalogue, your own optimizer not imported
         "Check every field; raise `ValueError` naming the bad value and what is allowed. Returns `self`."
         def check(n, fn, *args, **kwargs): setattr(self, n, fn(f'TrainConfig.{n}', getattr(self, n), *args, **kwargs))
         user_opt = ':' in str(self.opt) # your own optimizer, 'module:function': checked by importing it, below
@@ -177,9 +204,11 @@ class TrainConfig:
         if not isinstance(self.act_overrides, dict) or any(o not in names for o in self.act_overrides):
             raise ValueError(f"TrainConfig.act_overrides={self.act_overrides!r} must map TrainConfig fields (not act, act_kwargs or seed) to the grid's values")
         check_instrument_options(self.telemetry, self.act_ema, self.act_freeze_pct, act_ema_train=self.act_ema_train)
-        from activ_bench.registry import act_spec # the one check that needs torch: the activation is looked up in the registry
-        act_spec(self.act)
-        if user_opt:
+        if not imports: catalog_act(self.act) # a dry run: no torch, and no user module imported
+        else:
+            from activ_bench.registry import act_spec # the one check that needs torch: the activation is looked up in the registry
+            act_spec(self.act)
+        if user_opt and imports:
             from activ_bench.optim import opt_fn
             opt_fn(self.opt)
         return self

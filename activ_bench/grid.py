@@ -201,14 +201,15 @@ def make_config(d:dict, # one run's settings
     except TypeError as e: raise ValueError(f"invalid config {d}: {e}") from e
     user_act = not imports and ':' in str(getattr(cfg, 'act', ''))
     if user_act: act, cfg.act = cfg.act, 'relu' # checked with everything else, but for the activation
-    if callable(getattr(cfg, 'validate', None)): cfg.validate() # a bad value fails the grid now, not each run later
+    if callable(getattr(cfg, 'validate', None)): # a bad value fails the grid now, not each run later
+        cfg.validate() if imports else cfg.validate(imports=False) # a dry run: our TrainConfig, no torch
     if user_act: cfg.act = act
     for k, v in d.items():
         if isinstance(v, int) and not -2**63 <= v < 2**63: raise ValueError(f"{k}={v} is too large; it must be below 2**63")
     return dataclasses.asdict(cfg)
 
 # %% ../nbs/20_grid.ipynb #6327ae39
-from .config import KEY_IGNORES, DEFAULT_TRAIN_FN, KEY_FIELDS, _dumps, train_fn_name, key_fields, config_key # `13a_config`
+from .config import KEY_IGNORES, DEFAULT_TRAIN_FN, KEY_FIELDS, _dumps, train_fn_name, key_fields, config_key, act_catalog, catalog_act # `13a_config`
 
 # %% ../nbs/20_grid.ipynb #56ce3c85
 def _as_list(v): return list(v) if isinstance(v, (list, tuple)) else [v]
@@ -244,7 +245,11 @@ def act_entries(v, # the grid's `act`: 'all', a name, an entry dict, or a list o
                 baseline:str|None='relu', # activation added first, with no parameters or overrides
                 imports:bool=True) -> list: # False: a user's activation ('module:Class') is named, not imported or checked
     "[(canonical name, activation kwargs, training overrides)], every list in an entry expanded"
-    from activ_bench.activations import list_acts, act_spec, get_act
+    if imports:
+        from activ_bench.activations import list_acts, act_spec, get_act
+        spec_of = lambda n: (lambda s: (s.name, list(s.params)))(act_spec(n))
+    else: # a dry run: names and parameters from the catalogue, nothing built, no torch
+        spec_of, list_acts = catalog_act, lambda: list(act_catalog())
     items = list_acts() if v in ('all', ['all']) else _as_list(v)
     if not items: raise ValueError("act must name at least one activation (or 'all')")
     out = []
@@ -255,28 +260,29 @@ def act_entries(v, # the grid's `act`: 'all', a name, an entry dict, or a list o
         if isinstance(it, str): name, params, train = it, dict(act_kwargs or {}), {}
         elif isinstance(it, dict) and isinstance(it.get('name'), str):
             name, params, train = it['name'], dict(it.get('params') or {}), dict(it.get('train') or {})
-            spec = act_spec(name)
+            sname, sparams = spec_of(name)
             for k, o in it.items():
                 if k in ('name', 'params', 'train'): continue
-                in_act, in_cfg = k in spec.params, k in config_fields or k == 'lr_mult'
-                if in_act and in_cfg: raise ValueError(f"act entry {name!r}: {k!r} is both a parameter of {spec.name} and a training field; put it under params: or train:")
+                in_act, in_cfg = k in sparams, k in config_fields or k == 'lr_mult'
+                if in_act and in_cfg: raise ValueError(f"act entry {name!r}: {k!r} is both a parameter of {sname} and a training field; put it under params: or train:")
                 if in_act: params[k] = o
                 elif in_cfg: train[k] = o
-                else: raise ValueError(f"{spec.name}: unknown parameter(s) {k!r}; allowed: {', '.join(spec.params) or 'none'} "
+                else: raise ValueError(f"{sname}: unknown parameter(s) {k!r}; allowed: {', '.join(sparams) or 'none'} "
                                        "(or a TrainConfig field, lr_mult, params:, train:)")
         else: raise ValueError(f"an act entry must be a name or a dict with a 'name' key, got {it!r}")
-        spec = act_spec(name)
-        bad = [k for k in params if k not in spec.params]
-        if bad: raise ValueError(f"{spec.name}: unknown parameter(s) {', '.join(map(repr, bad))}; allowed: {', '.join(spec.params) or 'none'}")
+        sname, sparams = spec_of(name)
+        bad = [k for k in params if k not in sparams]
+        if bad: raise ValueError(f"{sname}: unknown parameter(s) {', '.join(map(repr, bad))}; allowed: {', '.join(sparams) or 'none'}")
         bad = [k for k in train if config_fields and k not in config_fields and k != 'lr_mult' or k in ('act', 'act_kwargs', 'seed', 'act_overrides')]
-        if bad: raise ValueError(f"act entry {spec.name!r}: {', '.join(map(repr, bad))} cannot be set per activation")
+        if bad: raise ValueError(f"act entry {sname!r}: {', '.join(map(repr, bad))} cannot be set per activation")
         for p in _combos(_coerce_dict(params)):
-            try: get_act(spec.name, nf=8, **p) # its constructor checks the values: a bad one fails the grid, not each run
-            except ValueError: raise
-            except Exception as e: raise ValueError(f"activation {spec.name!r}: building it raised {type(e).__name__}: {e}") from None
+            if imports: # its constructor checks the values: a bad one fails the grid, not each run (a dry run: `--check`)
+                try: get_act(sname, nf=8, **p)
+                except ValueError: raise
+                except Exception as e: raise ValueError(f"activation {sname!r}: building it raised {type(e).__name__}: {e}") from None
             for t in _combos(train): # numbers in text are read in `_apply_overrides`, where the field's type is known
-                if (spec.name, p, t) not in out: out.append((spec.name, p, t))
-    if baseline and not any(n == act_spec(baseline).name and not p and not t for n, p, t in out): out.insert(0, (act_spec(baseline).name, {}, {}))
+                if (sname, p, t) not in out: out.append((sname, p, t))
+    if baseline and not any(n == spec_of(baseline)[0] and not p and not t for n, p, t in out): out.insert(0, (spec_of(baseline)[0], {}, {}))
     return out
 
 def _coerce_dict(d): return {k: _coerce(v) for k, v in d.items()}

@@ -6,16 +6,18 @@ Docs: `_docs/registry.html` (built by `make docs`)"""
 
 # %% ../nbs/01_registry.ipynb #e37712f8
 from __future__ import annotations
-import difflib, importlib, inspect
+import importlib, inspect, json
+from pathlib import Path
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
 import torch, torch.nn as nn
+from .config import unknown_act_error, act_catalog, act_catalog_path # `13a_config`
 
 # %% auto #0
 __all__ = ['ACTS', 'ALIASES', 'BUILTIN_MODULES', 'TORCH_POINTWISE', 'TRY_SHAPE', 'ActSpec', 'register_act', 'list_acts',
-           'act_spec', 'is_pointwise', 'get_act', 'ActModule', 'ActFactory', 'act_factory', 'FunctionAct', 'try_act',
-           'user_act', 'code_provenance', 'act_provenance']
+           'act_spec', 'builtin_catalog', 'write_act_catalog', 'is_pointwise', 'get_act', 'ActModule', 'ActFactory',
+           'act_factory', 'FunctionAct', 'try_act', 'user_act', 'code_provenance', 'act_provenance']
 
 # %% ../nbs/01_registry.ipynb #67081d90
 @dataclass(frozen=True)
@@ -83,11 +85,21 @@ def act_spec(name:str) -> ActSpec:
     if ':' in name: return user_act(name) # 'module:Class' or 'module:function', imported on first use
     key = _key(name)
     key = ALIASES.get(key, key)
-    if key not in ACTS:
-        close = difflib.get_close_matches(key, list(ACTS) + list(ALIASES), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ''
-        raise ValueError(f"unknown activation {name!r}{hint}; choose one of: {', '.join(ACTS)} (or your own as 'module:Class')")
+    if key not in ACTS: raise unknown_act_error(name, list(ACTS), list(ALIASES))
     return ACTS[key]
+
+# %% ../nbs/01_registry.ipynb #a2506bc1
+def builtin_catalog() -> dict:
+    "{registry name: {'aliases', 'params'}} of the package's own activations, from the registry."
+    _load_builtins()
+    return {n: dict(aliases=list(s.aliases), params=list(s.params)) for n, s in ACTS.items() if s.cls.__module__.startswith('activ_bench.')}
+
+def write_act_catalog() -> Path:
+    "Write `builtin_catalog()` where `config.act_catalog` reads it; returns the path."
+    p = act_catalog_path()
+    p.write_text(json.dumps(builtin_catalog(), indent=1) + '\n')
+    act_catalog.cache_clear()
+    return p
 
 # %% ../nbs/01_registry.ipynb #b8ec6b89
 TORCH_POINTWISE = (nn.Identity, nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.PReLU, nn.ELU, nn.SELU, nn.CELU, nn.GELU,

@@ -97,10 +97,14 @@ def test_dry_run_against_a_store_says_what_is_done(tmp_path):
     assert 'imports (runs their code): fake_train' in r.stdout
 
 
-def test_dry_run_estimates_gpu_time_of_what_would_train(tmp_path):
-    "--dry-run prints the estimated GPU hours (`activ_bench.cost`) of the runs that would train, not of those done."
-    r = activ_bench('run', '--preset', 'imagewoof-80', '--act', 'mish', '--seeds', 2, '--store', tmp_path/'s.db', '--dry-run')
+def test_dry_run_estimates_gpu_time_and_imports_no_torch(tmp_path):
+    "--dry-run prints the estimated GPU hours (`activ_bench.cost`) of the runs that would train, and imports neither torch nor fastai."
+    import subprocess, sys
+    code = f"from activ_bench.cli import main; main(['run', '--preset', 'imagewoof-80', '--act', 'mish', '--seeds', '2', '--store', {str(tmp_path/'s.db')!r}, '--dry-run'])"
+    r = subprocess.run([sys.executable, '-X', 'importtime', '-c', code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr[-500:]
+    imported = {l.split('|')[-1].strip() for l in r.stderr.splitlines() if l.startswith('import time:')}
+    assert 'activ_bench.cost' in imported and not {m for m in imported if m.split('.')[0] in ('torch', 'fastai')}
     from activ_bench.cost import run_seconds
     from activ_bench.grid import build_grid, expand_grid
     from activ_bench.config import TrainConfig

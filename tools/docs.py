@@ -465,9 +465,9 @@ def inline_md(text:str) -> str:
     return re.sub(r'`([^`]+)`', r'<code>\1</code>', html.escape(text))
 
 # the sidebar by what a user does; a page (`stem`, or `folder/*` for a folder's) in no group goes to INTERNALS, listed last
-SIDEBAR = {'Activations': ['registry', 'activations', 'frelu', 'interop'],
-           'Models and training': ['models', 'optim', 'data', 'train', 'checkpoint', 'telemetry', 'telemetry_report', 'lr_find'],
-           'Running grids': ['cli', 'grid', 'cost', 'runner', 'executors', 'store', 'sqlite_store'],
+SIDEBAR = {'Activations': ['registry', 'activations', 'frelu', 'kernels', 'interop'],
+           'Models and training': ['models', 'optim', 'data', 'config', 'train', 'checkpoint', 'telemetry', 'telemetry_report', 'lr_find'],
+           'Running grids': ['cli', 'grid', 'cost', 'settings', 'runner', 'executors', 'store', 'sqlite_store'],
            'Reports': ['report', 'render', 'leaderboard', 'stats', 'power'],
            'Experiments': ['experiments', 'experiments/*']}
 INTERNALS = 'Internals'
