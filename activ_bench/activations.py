@@ -49,7 +49,7 @@ LiSHTFn = pointwise_fn('lisht', _lisht_fwd, _lisht_bwd)
 @register_act('relu', source='baseline')
 class ReLU(ActModule, nn.ReLU):
     "ReLU, the baseline: `max(x, 0)`."
-    def __init__(self, inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+    def __init__(self):
         super().__init__(inplace=False)
 
 # %% ../nbs/03_activations.ipynb #32c8f58d
@@ -69,8 +69,7 @@ class GeneralRelu(ActModule):
     "`min(leaky_relu(x, leak) - sub, maxv)`; any of the three can be None."
     def __init__(self, leak:float|None=.1, # negative slope, in [0, 1]
                  sub:float|None=.4, # mean shift subtracted from the output
-                 maxv:float|None=6., # clamp of the output, above `sub`
-                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+                 maxv:float|None=6.): # clamp of the output, above `sub`
         super().__init__()
         self.leak = check_range('leak', leak, 0, 1, allow_none=True, owner='GeneralRelu')
         self.sub = check_range('sub', sub, allow_none=True, owner='GeneralRelu')
@@ -98,8 +97,7 @@ def _resolve_auto(value, name:str, owner:str, centring):
 class TRelu(ActModule):
     "Thresholded ReLU: `relu(x) + threshold - mean_shift`."
     def __init__(self, threshold:float=-.25, # value of the output for x <= 0, before the shift
-                 mean_shift:float|str|None=-.03, # subtracted from the output (None: no shift; 'auto': centre it for N(0,1) input)
-                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+                 mean_shift:float|str|None=-.03): # subtracted from the output (None: no shift; 'auto': centre it for N(0,1) input)
         super().__init__()
         self.threshold = check_range('threshold', threshold, owner='TRelu')
         mean_shift = _resolve_auto(mean_shift, 'mean_shift', 'TRelu', lambda: mean_shift_for(TRelu(threshold, None)))
@@ -124,8 +122,7 @@ FTSwishFn = pointwise_fn('ftswish', _ftswish_fwd, _ftswish_bwd)
 @register_act('ftswish', source='Chieng et al. 2018, arXiv:1812.06247')
 class FTSwish(ActModule):
     "Flatten-T Swish: `x*sigmoid(x) + threshold` for x >= 0, `threshold` below."
-    def __init__(self, threshold:float=-.2, # the flat value for negative inputs, <= 0
-                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+    def __init__(self, threshold:float=-.2): # the flat value for negative inputs, <= 0
         super().__init__()
         self.threshold = check_range('threshold', threshold, hi=0, owner=type(self).__name__)
 
@@ -139,8 +136,7 @@ class FTSwishPlus(FTSwish):
     "FTSwish with a mean shift: `FTSwish(x, threshold) - mean_shift`."
     def __init__(self, threshold:float=-.25, # the flat value for negative inputs, <= 0
                  mean_shift:float|str|None=-.1, # subtracted from the output (None: no shift; 'auto': centre it for N(0,1) input)
-                 maxv:float|None=None, # clamp of the output (None: none), as the runoff's first FTSwish+ tried
-                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+                 maxv:float|None=None): # clamp of the output (None: none), as the runoff's first FTSwish+ tried
         super().__init__(threshold)
         mean_shift = _resolve_auto(mean_shift, 'mean_shift', 'FTSwishPlus', lambda: mean_shift_for(FTSwish(threshold)))
         self.mean_shift = check_range('mean_shift', mean_shift, allow_none=True, owner='FTSwishPlus')
@@ -159,7 +155,7 @@ class FTSwishPlus(FTSwish):
 @register_act('lisht', source='Roy et al. 2019, arXiv:1901.05894')
 class LiSHT(ActModule):
     "Linearly scaled hyperbolic tangent: `x * tanh(x)`."
-    def __init__(self, inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+    def __init__(self):
         super().__init__()
     def forward(self, x): return LiSHTFn.call(x)
 
@@ -185,8 +181,7 @@ def _centring_sub(maxv):
 class LightRelu(ActModule):
     "LiSHT+ : `min(x*tanh(x) - sub, maxv)`."
     def __init__(self, sub:float|str|None=.46, # mean shift subtracted from the output ('auto': centre it for N(0,1) input)
-                 maxv:float|None=7.5, # clamp of the output (None: no clamp), above `sub`
-                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+                 maxv:float|None=7.5): # clamp of the output (None: no clamp), above `sub`
         super().__init__()
         sub = _resolve_auto(sub, 'sub', 'LightRelu', lambda: _centring_sub(check_range('maxv', maxv, allow_none=True, owner='LightRelu')))
         self.sub = check_range('sub', sub, allow_none=True, owner='LightRelu')
@@ -224,8 +219,7 @@ class LearnedRelu(ActModule):
                  sub:float=.25, # initial mean shift, in [0, 1]
                  maxv:float=10., # initial clamp, in [5, 100] (unused when `clamped=False`)
                  per_channel:bool=True, # one leak/sub/maxv per channel; False: one per layer (the thread's scalar versions)
-                 clamped:bool=True, # False: the thread's last version: no output clamp, leak and sub unbounded
-                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+                 clamped:bool=True): # False: the thread's last version: no output clamp, leak and sub unbounded
         super().__init__()
         nf = check_pos_int('nf', nf, 'LearnedRelu', 'the channel count')
         for n, v in dict(per_channel=per_channel, clamped=clamped).items(): check_choice(n, v, (True, False), 'LearnedRelu')
@@ -308,21 +302,20 @@ MishFn = pointwise_fn('mish', _mish_fwd, _mish_bwd)
 @register_act('mish', source='Misra 2019, arXiv:1908.08681')
 class Mish(ActModule):
     "Mish: `x * tanh(softplus(x))`, fused with one exp (PyTorch's `F.mish` is several times slower on the CPU)."
-    def __init__(self, inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+    def __init__(self):
         super().__init__()
     def forward(self, x): return MishFn.call(x)
 
 @register_act('silu', source='Elfwing et al. 2017; Ramachandran et al. 2017 (Swish)', aliases=('swish',))
 class SiLU(ActModule, nn.SiLU):
     "SiLU / Swish-1: `x * sigmoid(x)` (native `F.silu`)."
-    def __init__(self, inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+    def __init__(self):
         super().__init__(inplace=False)
 
 @register_act('gelu', source='Hendrycks & Gimpel 2016')
 class GELU(ActModule, nn.GELU):
     "GELU: `x * Phi(x)`, exact erf form by default."
-    def __init__(self, approximate:str='none', # 'none' (erf) or 'tanh'
-                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+    def __init__(self, approximate:str='none'): # 'none' (erf) or 'tanh'
         if approximate not in ('none', 'tanh'):
             raise ValueError(f"GELU: approximate={approximate!r}; allowed: 'none', 'tanh'")
         super().__init__(approximate=approximate)
@@ -341,8 +334,7 @@ PReLUFn = channel_fn('prelu', _prelu_fwd, _prelu_bwd)
 class PReLU(ActModule, nn.PReLU):
     "Per-channel PReLU: `max(x, 0) + a_c * min(x, 0)` with `a_c` learned."
     def __init__(self, nf:int, # number of channels
-                 init:float=.25, # initial slope
-                 inplace:bool=False): # accepted for timm's `act_layer(inplace=True)`; ignored: the input is never modified
+                 init:float=.25): # initial slope
         nf = check_pos_int('nf', nf, 'PReLU', 'the channel count')
         super().__init__(num_parameters=nf, init=check_range('init', init, 0, 1, owner='PReLU'))
         self.nf = nf

@@ -1,4 +1,4 @@
-"""`activ-bench run`, `report`, `list`, `plan` and `kernels`: the console script.
+"""`activ-bench run`, `report`, `list`, `plan`, `kernels` and `lr-find`: the console script.
 
 Docs: `_docs/cli.html` (built by `make docs`)"""
 

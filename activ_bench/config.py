@@ -69,7 +69,7 @@ def _places_kwargs(places:str) -> dict:
     return dict(act_places=parts)
 
 # %% ../nbs/13a_config.ipynb #2eb61109
-CONVNET_UNUSED = ('act_places', 'act_stages', 'act_convs', 'pool', 'sa', 'sym') # the XResNet fields `convnet` has no use for
+CONVNET_UNUSED = ('act_places', 'act_stages', 'act_convs', 'pool', 'sa', 'sym', 'se') # the XResNet fields `convnet` has no use for
 CONVNET_INITS = ('relu', 'torch')
 
 def _check_convnet(cfg):
@@ -83,16 +83,6 @@ def _check_convnet(cfg):
         raise ValueError(f"TrainConfig.init={cfg.init!r}: convnet does not use it; allowed with convnet: {', '.join(CONVNET_INITS)}")
 
 # %% ../nbs/13a_config.ipynb #0af13e9f
-def _check_decay(decay, owner):
-    if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0 < decay < 1:
-        raise ValueError(f"{owner}: act_ema={decay!r} must be a decay in (0, 1), e.g. 0.99")
-    return float(decay)
-
-def _check_pct(pct, owner):
-    if isinstance(pct, bool) or not isinstance(pct, (int, float)) or not 0 <= pct <= 1:
-        raise ValueError(f"{owner}: act_freeze_pct={pct!r} must be a share of training in [0, 1], e.g. 0.5")
-    return float(pct)
-
 def check_instrument_options(telemetry=0, # sample every N training batches (0: off)
                              act_ema=None, # EMA decay of the activation parameters, in (0, 1) (None: off)
                              act_freeze_pct=None, # freeze the activation parameters after this share of training (None: off)
@@ -101,8 +91,8 @@ def check_instrument_options(telemetry=0, # sample every N training batches (0: 
     "Raise `ValueError` naming the bad option and what is allowed."
     if isinstance(telemetry, bool) or not isinstance(telemetry, int) or telemetry < 0:
         raise ValueError(f"{owner}.telemetry={telemetry!r} must be an int >= 0 (sample every N training batches; 0: off)")
-    if act_ema is not None: _check_decay(act_ema, owner)
-    if act_freeze_pct is not None: _check_pct(act_freeze_pct, owner)
+    if act_ema is not None: act_ema = check_range('act_ema', act_ema, 0, 1, owner=owner, lo_open=True, hi_open=True) # a decay
+    if act_freeze_pct is not None: act_freeze_pct = check_fraction('act_freeze_pct', act_freeze_pct, owner=owner) # a share of training
     if not isinstance(act_ema_train, bool): raise ValueError(f"{owner}.act_ema_train={act_ema_train!r} must be True or False")
     if act_ema_train and act_ema is None: raise ValueError(f"{owner}.act_ema_train=True needs act_ema (the decay of the average)")
 
@@ -174,6 +164,7 @@ class TrainConfig:
     telemetry: int = 0               # activation telemetry every N training batches (0: off)
     act_ema: float | None = None     # EMA decay of the activation parameters; evaluation uses the average (None: off)
     act_freeze_pct: float | None = None # freeze the activation parameters after this share of training (None: off)
+    se: int | None = None            # squeeze-and-excitation in every residual block, with this channel reduction (None: off; the FReLU article's +SE rows use 16)
     act_ema_train: bool = False      # with act_ema: the average replaces the parameters after every step, in training too (the LearnedRelu thread's proposal)
 
     def validate(self, imports:bool=True): # False: activation from the catalogue, your own optimizer not imported
@@ -198,6 +189,7 @@ class TrainConfig:
             raise ValueError(f"TrainConfig.bs={self.bs} is larger than the {n_train} training images of {self.dataset}"
                              f"{' (max_items)' if n_train == self.max_items else ''}; a run drops the last partial batch, so it would train on nothing")
         if self.workers is not None: check('workers', check_int, 0, what='DataLoader worker processes')
+        if self.se is not None: check('se', check_pos_int)
         check('sa', check_choice, (None, True, False)); check('sym', check_choice, (True, False))
         if self.arch == 'convnet': _check_convnet(self)
         names = {f.name for f in fields(self)} - {'act', 'act_kwargs', 'seed', 'act_overrides'}

@@ -16,7 +16,8 @@ from multiprocessing.connection import wait as mp_wait
 from typing import Callable
 from contextlib import contextmanager
 from .grid import DEFAULT_TRAIN_FN, _dumps
-from .store import DONE, FAILED, RESULT_STATUSES, pid_alive, process_start
+from .config import DONE, FAILED, RESULT_STATUSES # `13a_config`
+from .store import pid_alive, process_start
 from .provenance import run_provenance
 from .progress import progress_sink
 from .settings import setting # `13b_settings`

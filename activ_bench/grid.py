@@ -121,6 +121,8 @@ FRELU_ABLATIONS = { # name: (what, act entries): the article's tables, each on `
                    [dict(name='frelu', funnel=['conv', 'max', 'avg']), dict(name='frelu', combine=['sum', 'relu'])]),
     'norms': ('normalisation of the window: BN / none / LN / IN / GN', [dict(name='frelu', norm=['bn', 'none', 'ln', 'in', 'gn'])]),
     'init': ("window init: the article's near-zero Gaussian (std .01) vs .1 and 1", [dict(name='frelu', init_std=[.01, .1, 1.])]),
+    'se': ('ReLU+SE vs FReLU vs FReLU+SE (SE with reduction 16 in every residual block), as the article compares them',
+           [dict(name='relu', se=16), 'frelu', dict(name='frelu', se=16)]),
     'everywhere': ('after the 3x3 convs (the article) vs every ReLU of the stages vs every ReLU with the stem',
                    [dict(name='frelu', act_places=['block', 'no_stem', 'all'], act_convs='all'), 'frelu']),
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect, math
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.meta import delegates
-from fastai.layers import ConvLayer, NormType, AdaptiveAvgPool, Flatten, MaxPool, AvgPool, SimpleSelfAttention
+from fastai.layers import ConvLayer, NormType, AdaptiveAvgPool, Flatten, MaxPool, AvgPool, SimpleSelfAttention, SEModule
 from .activations import ACTS, ActFactory, act_factory, list_acts, gaussian_moments
 
 # %% auto #0
@@ -112,11 +112,13 @@ class ActResBlock(nn.Module):
                  sa:bool=False, # `SimpleSelfAttention` at the end of the conv path
                  sym:bool=False, # symmetric self-attention weights
                  pool:str='avg', # shortcut downsample: 'avg' (fastai), 'max' or 'maxblur'
-                 zero_bn:bool=True): # zero-init the last BatchNorm of the conv path
+                 zero_bn:bool=True, # zero-init the last BatchNorm of the conv path
+                 se:int|None=None): # squeeze-and-excitation at the end of the conv path, with this channel reduction (None: off)
         super().__init__()
         nh, nf, ni = nf, nf * expansion, ni * expansion
         convpath = [conv_act(ni, nh, 3, stride, act), conv_act(nh, nf, 3, zero_bn=zero_bn)] if expansion == 1 else [
                     conv_act(ni, nh, 1, act=act if act1 is None else act1), conv_act(nh, nh, 3, stride, act), conv_act(nh, nf, 1, zero_bn=zero_bn)]
+        if se: convpath.append(SEModule(nf, se, act_cls=nn.ReLU)) # fastai's SE (its ReLU is part of the gate, not a place of `act`)
         if sa: convpath.append(SimpleSelfAttention(nf, ks=1, sym=sym))
         self.convpath = nn.Sequential(*convpath)
         idpath = []
@@ -216,25 +218,27 @@ class ActXResNet(nn.Sequential):
                  stem_szs:tuple=(32, 32, 64), # widths of the three stem convs
                  sa:bool=False, # `SimpleSelfAttention` in the last block of the first stage (as fastai and MXResNet)
                  sym:bool=False, # symmetric self-attention
+                 se:int|None=None, # squeeze-and-excitation in every residual block, with this channel reduction (None: off)
                  p:float=0., # dropout before the final linear layer
                  zero_bn:bool=True, # zero-init the last BatchNorm of each residual branch
                  widen:float=1.): # width multiplier of the four stages (fastai's `widen`; < 1 for small CPU runs)
         acts = resolve_acts(act, act_places, base_act, stem_act)
         self._check(expansion, n_out, c_in, p, stem_szs, pool, shortcut_pool, init, widen)
+        if se is not None: check_pos_int('se', se)
         act_stages = _check_subset('act_stages', act_stages, STAGES, 'ActXResNet')
         act_convs = _check_subset('act_convs', act_convs, CONV_KS, 'ActXResNet')
         block_szs = [64 // expansion] + [max(1, int(o * widen)) for o in (64, 128, 256, 512)]
         base = _factory('base_act', base_act)
         stages = [self._make_layer(expansion, block_szs[i], block_szs[i + 1], n, stride=1 if i == 0 else 2,
                                    acts=_stage_acts(acts, i + 1, act_stages, act_convs, base),
-                                   sa=sa and i == len(layers) - 4, sym=sym, pool=shortcut_pool, zero_bn=zero_bn)
+                                   sa=sa and i == len(layers) - 4, sym=sym, pool=shortcut_pool, zero_bn=zero_bn, se=se)
                   for i, n in enumerate(layers)]
         super().__init__(*self._make_stem(c_in, stem_szs, acts['stem']), pool_layer(pool, nf=stem_szs[-1]), *stages,
                          AdaptiveAvgPool(1), Flatten(), nn.Dropout(p), nn.Linear(block_szs[-1] * expansion, n_out))
         self.act_name, self.acts = _factory('act', act).name, {k: f.name for k, f in acts.items()}
         self.act_places = tuple(q for q in ACT_PLACES if q in _places(act_places) and not (q == 'stem' and stem_act))
         self.act_stages, self.act_convs = act_stages, act_convs
-        self.pool, self.shortcut_pool, self.sa, self.widen = pool, shortcut_pool, sa, widen
+        self.pool, self.shortcut_pool, self.sa, self.widen, self.se = pool, shortcut_pool, sa, widen, se
         init_xresnet(self, init, act=act)
 
     @staticmethod

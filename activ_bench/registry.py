@@ -6,7 +6,7 @@ Docs: `_docs/registry.html` (built by `make docs`)"""
 
 # %% ../nbs/01_registry.ipynb #e37712f8
 from __future__ import annotations
-import importlib, inspect, json
+import functools, importlib, inspect, json
 from pathlib import Path
 from dataclasses import dataclass, field
 from functools import partial
@@ -138,7 +138,19 @@ def get_act(name:str, # registry name or alias, e.g. 'mish', 'ftswish_plus', 'fr
 
 # %% ../nbs/01_registry.ipynb #1def4d3e
 class ActModule(nn.Module):
-    "Base of the registered activations: calling an instance without input explains what to pass instead."
+    "Base of the registered activations: takes timm's `inplace` once for all, and explains a call without input."
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get('__init__')
+        if init is None or getattr(init, 'takes_inplace', False): return
+        @functools.wraps(init)
+        def __init__(self, *args, inplace:bool=False, **kw): init(self, *args, **kw) # never in place: the input is kept
+        sig = inspect.signature(init)
+        __init__.__signature__ = sig.replace(parameters=[*sig.parameters.values(),
+                                                          inspect.Parameter('inplace', inspect.Parameter.KEYWORD_ONLY, default=False)])
+        __init__.takes_inplace = True
+        cls.__init__ = __init__
+
     def __call__(self, *args, **kwargs):
         if not args and set(kwargs) <= {'inplace'}:  # fastai's act_cls(), timm's act_layer(inplace=True)
             spec = next((s for s in ACTS.values() if s.cls is type(self)), None)

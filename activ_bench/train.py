@@ -143,6 +143,7 @@ def _model_kwargs(cfg) -> dict:
     if cfg.act_convs != 'all': kw['act_convs'] = ACT_CONVS[cfg.act_convs]
     if cfg.sa is not None: kw['sa'] = cfg.sa
     if cfg.sym: kw['sym'] = True
+    if cfg.se: kw['se'] = cfg.se
     return kw
 
 def _opt_kwargs(cfg) -> dict:
