@@ -31,9 +31,10 @@ def _completed(cfg:dict) -> dict:
     return {**_LATER_FIELDS, **cfg}
 
 def setting_of(cfg:dict) -> dict:
-    "The part of a config that runs compared with each other share (per-activation overrides read as the grid's values)."
+    "The part of a config that runs compared with each other share (per-activation overrides read as the grid's values); fields added to `TrainConfig` after the first stores count only where they differ from their defaults, so a new field changes no setting."
     cfg = _completed(cfg); over = cfg.get('act_overrides') or {}
-    return {k: over.get(k, v) for k, v in cfg.items() if k not in SETTING_IGNORES and k != 'act_overrides'}
+    s = {k: over.get(k, v) for k, v in cfg.items() if k not in SETTING_IGNORES and k != 'act_overrides'}
+    return {k: v for k, v in s.items() if not (k in _LATER_FIELDS and v == _LATER_FIELDS[k])}
 
 def setting_key(cfg:dict) -> str:
     return hashlib.sha256(_dumps(setting_of(cfg), sort_keys=True).encode()).hexdigest()[:10]
@@ -47,9 +48,10 @@ def setting_title(s:dict, # a setting (`setting_of`)
     parts = [s.get('dataset'), f"{s['size']}px" if s.get('size') else None, f"{s['epochs']} epoch{'s' * (s['epochs'] != 1)}" if s.get('epochs') else None,
              s.get('arch'), s.get('opt'), f"lr {s['lr']:g}" if isinstance(s.get('lr'), (int, float)) else None]
     named = ('dataset', 'size', 'epochs', 'arch', 'opt', 'lr')
+    val = lambda o, k: o.get(k, _LATER_FIELDS.get(k)) # a later field missing from a setting is at its default
     differ = [k for k in dict.fromkeys(k for o in (s, *others) for k in o)
-              if k not in named and any(o.get(k) != s.get(k) for o in others)]
-    return ', '.join([str(p) for p in parts if p is not None] + [f"{k}={s.get(k)}" for k in differ])
+              if k not in named and any(val(o, k) != val(s, k) for o in others)]
+    return ', '.join([str(p) for p in parts if p is not None] + [f"{k}={val(s, k)}" for k in differ])
 
 # %% ../nbs/27_report.ipynb #1a7f8e01
 def _mean(xs):
