@@ -238,6 +238,8 @@ def execute_nb(path, dest, flags:set, timeout:int=900) -> str:
     return str(dest)
 
 # %% ../nbs/30_docs.ipynb #f6f89fed
+_ANSI = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
+
 def _timed_execute(path, dest, flags:set) -> float:
     "`execute_nb` in a worker process; the seconds it took."
     import time
@@ -265,7 +267,7 @@ def executed_notebooks(root, paths, cache:str='_proc/executed', workers:int|None
         def report(p, run):
             name = Path(p).relative_to(root)
             try: print(f'  ran {name} ({run():.0f} s)', flush=True)
-            except Exception as e: failed.append(f'{name}: {e}'); print(f'  FAILED {name}', flush=True)
+            except Exception as e: failed.append(f'{name}: {_ANSI.sub("", str(e))}'); print(f'  FAILED {name}', flush=True)
         if workers == 1:  # here, one after another (each kernel is a process of its own)
             for p, d in todo: report(p, lambda: _timed_execute(str(p), str(d), flags))
         else:
@@ -276,8 +278,6 @@ def executed_notebooks(root, paths, cache:str='_proc/executed', workers:int|None
     return out
 
 # %% ../nbs/30_docs.ipynb #5f6087be
-_ANSI = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
-
 def scrub_paths(text:str, root) -> str:
     "`text` without machine-specific paths: the project root, site-packages, the home and temp folders."
     import site, tempfile
