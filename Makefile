@@ -61,9 +61,12 @@ check-sync: export
 	  git status --porcelain -- activ_bench tools README.md; git --no-pager diff --stat -- activ_bench tools README.md; exit 1; \
 	else echo "activ_bench/, tools/ and README.md are in sync with nbs/"; fi
 
-# two notebooks at once, one torch thread each (two threads each on two cores is many times slower)
+# every notebook once, each in a kernel of its own as the docs run them (`python -m tools.docs test`, nbs/30_docs):
+# `slow` cells and, without a GPU, `cuda` cells skipped; two at once, one torch thread each (two threads each on two
+# cores is many times slower); every failing notebook listed. The executed copies go to the docs cache (_proc/executed/),
+# so tests/test_docs_site.py builds the site from them instead of running every notebook a second time
 nbtest: install data
-	$(TEST_ENV) OMP_NUM_THREADS=1 $(BIN)/nbdev-test --n-workers 2 --timing
+	$(TEST_ENV) DOCS_WORKERS=2 $(BIN)/python -m tools.docs test
 
 pytest: install data chromium
 	$(TEST_ENV) $(BIN)/python -m pytest -q -rs tests

@@ -1,8 +1,8 @@
-"""The docs site as a reader sees it: the whole site built (notebooks run, or taken from the `make docs` cache in
-_proc/executed/), every page opened in headless Chromium (Debian's `chromium`; installed here with apt as root when
-missing), from disk (`file://`) and served by a web server under a sub-path. On every page every image must decode,
-every internal link must be relative and lead to a file of the site and an anchor on it, every external link must be
-a well-formed URL, and no script may fail or resource be missing."""
+"""The docs site as a reader sees it: the whole site built (notebooks run, or taken from the cache in _proc/executed/
+that `make nbtest`, part of `make test`, and `make docs` fill), every page opened in headless Chromium (Debian's
+`chromium`; installed here with apt as root when missing), from disk (`file://`) and served by a web server under a
+sub-path. On every page every image must decode, every internal link must be relative and lead to a file of the site
+and an anchor on it, every external link must be a well-formed URL, and no script may fail or resource be missing."""
 import http.server, json, os, re, shutil, subprocess, sys, threading, time, urllib.request
 from functools import partial
 from html import unescape
@@ -97,7 +97,7 @@ def chromium():
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
-    "The whole site, built into a temporary folder (notebooks from the `make docs` cache, run where it lacks them)."
+    "The whole site, built into a temporary folder from the executed notebooks `make nbtest` (or `make docs`) left in the cache, running those it lacks."
     from tools.docs import build_docs
     out = tmp_path_factory.mktemp('serve') / 'any' / 'sub' / 'path'
     build_docs(ROOT, dest=str(out))

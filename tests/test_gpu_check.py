@@ -51,12 +51,14 @@ def test_bad_options_are_one_error_line(tmp_path):
 
 @pytest.mark.slow
 def test_bf16_autocast_telemetry_compile_and_resume_together_on_the_cpu(tmp_path):
-    "One run with everything a GPU run uses: bf16 autocast, telemetry, torch.compile, a checkpoint, SIGKILL, the resume."
+    """One run with everything a GPU run uses: bf16 autocast, telemetry, torch.compile, a checkpoint, SIGKILL, the resume.
+    The model is the small `convnet`: compiling an XResNet on the CPU takes minutes, and the XResNet path with bf16,
+    telemetry, the kill and the resume is `test_cpu_mode_runs_every_step_and_writes_its_files`'s runner step. Enough
+    images that the second epoch outlasts the kill (with fewer, it can finish first and the rerun resumes after epoch 2)."""
     from activ_bench.gpu_check import Check, runner_check
     ck = Check('runner')
     args = ['--act', 'mish', '--no-baseline', '--seeds', '1', '--dataset', 'fmnist', '--size', '28', '--epochs', '2',
-            '--arch', 'xresnet18', '--width', '.25', '--max-items', '96', '--bs', '32', '--precision', 'bf16',
-            '--telemetry', '1', '--compile', 'true']
+            '--arch', 'convnet', '--max-items', '2048', '--bs', '32', '--precision', 'bf16', '--telemetry', '1', '--compile', 'true']
     (row,) = runner_check(args, tmp_path/'amp.db', ck, 'bf16 + telemetry + compile', timeout=600)
     assert not ck.failed, ck.failed
     assert row['resumed_epoch'] == 1 and json.loads(row['config'])['compile'] is True

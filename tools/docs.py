@@ -238,34 +238,46 @@ def execute_nb(path, dest, flags:set, timeout:int=900) -> str:
     return str(dest)
 
 # %% ../nbs/30_docs.ipynb #f6f89fed
-def executed_notebooks(root, paths, cache:str='_proc/executed', workers:int|None=None, flags:set|None=None) -> dict:
-    "Executed copies of `paths`, from the cache when their key is known, the rest run in parallel (one thread each)."
+_ANSI = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
+
+def _timed_execute(path, dest, flags:set) -> float:
+    "`execute_nb` in a worker process; the seconds it took."
+    import time
+    t = time.perf_counter(); execute_nb(path, dest, flags)
+    return time.perf_counter() - t
+
+def executed_notebooks(root, paths, cache:str='_proc/executed', workers:int|None=None, flags:set|None=None,
+                       rerun:bool=False, # run every notebook, also those the cache holds (the notebook tests)
+                      ) -> dict:
+    "Executed copies of `paths`, from the cache when their key is known, the rest run in parallel (one thread each); every failure listed."
     from concurrent.futures import ProcessPoolExecutor, as_completed
     import multiprocessing as mp
     root = project_root(root); flags = skip_flags() if flags is None else flags
     cache = root / cache; cache.mkdir(parents=True, exist_ok=True)
-    out, todo = {}, []
+    out, todo, failed = {}, [], []
     for p in paths:
         stem = str(Path(p).relative_to(root / 'nbs').with_suffix('')).replace('/', '__')
         dest = cache / f'{stem}-{exec_key(root, p, flags)}.ipynb'
         out[Path(p)] = dest
         for old in cache.glob(f'{stem}-*.ipynb'):  # earlier versions of this notebook
             if old != dest and re.fullmatch(rf'{re.escape(stem)}-[0-9a-f]{{20}}\.ipynb', old.name): old.unlink()
-        if not dest.exists(): todo.append((p, dest))
+        if rerun or not dest.exists(): todo.append((p, dest))
     if todo:
-        workers = workers or int(os.environ.get('DOCS_WORKERS', 0)) or os.cpu_count() or 1
-        with ProcessPoolExecutor(min(workers, len(todo)), mp_context=mp.get_context('spawn')) as ex:
-            futs = {ex.submit(execute_nb, str(p), str(d), flags): p for p, d in todo}
-            for f in as_completed(futs):
-                name = Path(futs[f]).relative_to(root)
-                try: f.result()
-                except Exception as e: raise RuntimeError(f"{name} failed while building the docs: {e}") from e
-                print(f'  ran {name}', flush=True)
+        workers = min(workers or int(os.environ.get('DOCS_WORKERS', 0)) or os.cpu_count() or 1, len(todo))
+        def report(p, run):
+            name = Path(p).relative_to(root)
+            try: print(f'  ran {name} ({run():.0f} s)', flush=True)
+            except Exception as e: failed.append(f'{name}: {_ANSI.sub("", str(e))}'); print(f'  FAILED {name}', flush=True)
+        if workers == 1:  # here, one after another (each kernel is a process of its own)
+            for p, d in todo: report(p, lambda: _timed_execute(str(p), str(d), flags))
+        else:
+            with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as ex:
+                futs = {ex.submit(_timed_execute, str(p), str(d), flags): p for p, d in todo}
+                for f in as_completed(futs): report(futs[f], f.result)
+    if failed: raise RuntimeError(f"{len(failed)} of {len(todo)} notebooks failed:\n" + '\n'.join(failed))
     return out
 
 # %% ../nbs/30_docs.ipynb #5f6087be
-_ANSI = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
-
 def scrub_paths(text:str, root) -> str:
     "`text` without machine-specific paths: the project root, site-packages, the home and temp folders."
     import site, tempfile
@@ -815,13 +827,16 @@ def export_tool(root=None) -> Path:
     return lib / 'docs.py'
 
 def main():
-    "`python -m tools.docs [export|readme|html]`"
+    "`python -m tools.docs [export|readme|html|test|all]`; `test` runs every notebook (the notebook tests) into the cache `html` builds from."
+    import time; t = time.time()
     what = sys.argv[1] if len(sys.argv) > 1 else 'all'
-    if what not in ('export', 'readme', 'html', 'all'): raise SystemExit(f"unknown target {what!r}; choose export, readme, html or all")
+    if what not in ('export', 'readme', 'html', 'test', 'all'): raise SystemExit(f"unknown target {what!r}; choose export, readme, html, test or all")
     if what == 'export': print(export_tool())
+    if what == 'test':
+        try: nbs = executed_notebooks(project_root(), find_notebooks(), rerun=True)
+        except RuntimeError as e: raise SystemExit(str(e)) from None  # exit 1, each failing notebook with its error
+        print(f"{len(nbs)} notebooks ran without errors ({time.time() - t:.0f} s)")
     if what in ('readme', 'all'): print(write_readme())
-    if what in ('html', 'all'):
-        import time; t = time.time()
-        print(f"{len(build_docs())} pages in _docs/ ({time.time() - t:.0f} s)")
+    if what in ('html', 'all'): print(f"{len(build_docs())} pages in _docs/ ({time.time() - t:.0f} s)")
 
 if __name__ == '__main__' and '__file__' in globals(): main()
