@@ -26,10 +26,17 @@ def run_benchmark(script:str, *args, timeout=300):
     return subprocess.run([sys.executable, str(ROOT/'benchmarks'/script), *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
 
+def foreground_signals():
+    "In the child before exec: SIGINT's default action, as in a terminal's foreground job (a suite started with `&` ignores it)."
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def activ_bench_popen(*args, **kw):
     exe = Path(sys.executable).parent/'activ-bench'
     cmd = [str(exe)] if exe.exists() else [sys.executable, '-c', 'import sys; from activ_bench.cli import main; sys.exit(main())']
-    return subprocess.Popen(cmd + [str(a) for a in args], env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    return subprocess.Popen(cmd + [str(a) for a in args], env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=foreground_signals, **kw)
 
 
 def rows(db):

@@ -6,7 +6,7 @@ left behind, runs in flight back to pending, and one `error:` line (never a trac
 import os, re, sys, time, json, signal, sqlite3, resource, importlib.util
 from pathlib import Path
 import pytest
-from conftest import FAKE, TESTS, rows, write_grid, activ_bench, activ_bench_popen, wait_for, statuses, log_lines
+from conftest import FAKE, TESTS, rows, write_grid, activ_bench, activ_bench_popen, wait_for, statuses, log_lines, foreground_signals
 from activ_bench.runner import run_grid
 from activ_bench.sqlite_store import ResultsStore
 from activ_bench.store import new_owner, pid_alive as _alive  # is `pid` a live (not zombie) process?
@@ -314,7 +314,8 @@ print(res)
 """
     import subprocess
     from conftest import cli_env
-    return subprocess.Popen([sys.executable, '-c', code], env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, '-c', code], env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=foreground_signals)
 
 
 def test_stopped_runner_that_lost_its_run_abandons_the_training_and_commits_nothing(tmp_path):
