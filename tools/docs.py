@@ -79,8 +79,6 @@ def load_doc_nb(path, execute:bool=False, timeout:int=600):
     nb.cells = doc_cells(nb)
     return nb
 
-#### ---- site
-
 # %% ../nbs/30_docs.ipynb #375edd30
 @contextmanager
 def kernel_env(threads:int=1, root=None):
@@ -811,8 +809,6 @@ def write_readme(root=None, execute:bool=True) -> Path:
     dest = root / 'README.md'
     dest.write_text(README_NOTE + nb_markdown(nb))
     return dest
-
-# %% ../nbs/30_docs.ipynb #ea466184
 
 # %% ../nbs/30_docs.ipynb #c4d3a31f
 def export_tool(root=None) -> Path:
