@@ -257,9 +257,10 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
 # %% ../nbs/29_cli.ipynb #f322e798
 def grid_modules(grid:dict, # see `expand_grid`
                  train_fn:str=DEFAULT_TRAIN_FN) -> list: # 'module:function'
-    "The modules of users' code that running `grid` imports: its 'module:Class' activations and the training function's."
+    "The modules of users' code that running `grid` imports: its 'module:Class' activations, 'module:function' optimizers and the training function's."
     entries = [grid.get('act')] + [v.get('act') for v in grid.get('variants') or [] if isinstance(v, dict)]
-    names = []
+    opts = [grid.get('opt')] + [v.get('opt') for v in grid.get('variants') or [] if isinstance(v, dict)]
+    names = [o.split(':')[0] for e in opts for o in (e if isinstance(e, (list, tuple)) else [e]) if isinstance(o, str) and ':' in o]
     for e in entries:
         for it in (e if isinstance(e, (list, tuple)) else [e]):
             n = it.get('name') if isinstance(it, dict) else it

@@ -110,7 +110,9 @@ def test_user_optimizer(tmp_path):
     assert code['file'].endswith('my_opts.py') and len(code['sha256']) == 64 and 'def heavy_ball' in code['source']
     r = activ_bench('report', '--store', db, '--out', out)
     assert r.returncode == 0 and 'optimizer code: my_opts:heavy_ball from' in (out/'report.md').read_text(), r.stderr
-    r = activ_bench('run', '--opt', 'my_opts:nope', *args, '--dry-run')
+    r = activ_bench('run', '--opt', 'my_opts:nope', *args, '--dry-run') # a dry run names the module, imports nothing
+    assert r.returncode == 0 and 'imports (runs their code): my_opts (not imported now' in r.stdout, r.stdout + r.stderr
+    r = activ_bench('run', '--opt', 'my_opts:nope', *args, '--dry-run', '--check') # --check imports it
     assert r.returncode == 2 and "module 'my_opts' has no 'nope'" in r.stderr, r.stderr
     r = activ_bench('run', '--opt', 'rangr', *args, '--dry-run')
     assert r.returncode == 2 and "did you mean 'ranger'" in r.stderr, r.stderr
