@@ -13,8 +13,8 @@ from activ_bench.data import project_root
 from fastcore.docments import DocmentTbl, MarkdownRenderer, qual_name
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'SHOW_DOC_SETUP', 'PAGE', 'MATHJAX', 'SIDEBAR', 'INTERNALS', 'SITE_CSS', 'SEARCH_JS', 'SITE_JS',
-           'README_NOTE', 'cell_directives', 'strip_directives', 'doc_cells', 'skip_flags', 'mark_skipped',
+__all__ = ['CACHE_VERSION', 'SHOW_DOC_SETUP', 'KERNEL_ARGS', 'PAGE', 'MATHJAX', 'SIDEBAR', 'INTERNALS', 'SITE_CSS', 'SEARCH_JS',
+           'SITE_JS', 'README_NOTE', 'cell_directives', 'strip_directives', 'doc_cells', 'skip_flags', 'mark_skipped',
            'load_doc_nb', 'kernel_env', 'find_notebooks', 'page_path', 'sig_str', 'source_url', 'ApiRenderer',
            'module_deps', 'exec_key', 'prepare_nb', 'ipc_kernel', 'execute_nb', 'executed_notebooks', 'scrub_paths',
            'md_title', 'page_cells', 'anchor_headings', 'render_body', 'SiteLookup', 'fix_anchors', 'has_math',
@@ -225,12 +225,16 @@ def ipc_kernel():
         finally:
             if km.has_kernel: km.shutdown_kernel()  # nbclient leaves a kernel it was given running
 
+KERNEL_ARGS = ['--IPKernelApp.log_level=ERROR'] # the kernel's own log (a notebook that runs kernels itself, as this one does, ends
+                                             # with 'Could not destroy zmq context' warnings); notebook warnings are outputs, kept
+
 def execute_nb(path, dest, flags:set, timeout:int=900) -> str:
     "Run the prepared notebook `path` in its folder, one thread, inline figures; save it to `dest`."
     from nbclient import NotebookClient
     nb = prepare_nb(path, flags)
     with kernel_env(root=path), ipc_kernel() as km:
-        NotebookClient(nb, km=km, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}}).execute()
+        NotebookClient(nb, km=km, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}},
+                       extra_arguments=KERNEL_ARGS).execute()
     dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_suffix('.tmp'); nbformat.write(nb, tmp); tmp.replace(dest)
     return str(dest)
