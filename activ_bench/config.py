@@ -18,8 +18,8 @@ __all__ = ['STATUSES', 'PENDING', 'RUNNING', 'DONE', 'DIVERGED', 'FAILED', 'FINI
            'INITS', 'INIT_NAMES', 'POOLS', 'ACT_PLACES', 'STAGES', 'CONV_KS', 'ACT_PLACE_PRESETS', 'ACT_CONVS',
            'CHOICES', 'CONVNET_UNUSED', 'CONVNET_INITS', 'ACT_CATALOG_FILE', 'KEY_IGNORES', 'DEFAULT_TRAIN_FN',
            'KEY_FIELDS', 'KNOWN_WARNINGS', 'KNOWN_LOG_LINES', 'check_instrument_options', 'act_catalog_path',
-           'act_catalog', 'unknown_act_error', 'catalog_act', 'TrainConfig', 'field_defaults', 'train_fn_name',
-           'key_fields', 'config_key', 'run_label', 'quiet_known_noise']
+           'act_catalog', 'name_key', 'unknown_act_error', 'catalog_act', 'TrainConfig', 'field_defaults',
+           'train_fn_name', 'key_fields', 'config_key', 'run_label', 'quiet_known_noise']
 
 # %% ../nbs/13a_config.ipynb #71887603
 STATUSES = ('pending', 'running', 'done', 'diverged', 'failed')
@@ -108,16 +108,20 @@ def act_catalog() -> dict:
     "{registry name: {'aliases': [...], 'params': [...]}} of the built-in activations, read without importing torch."
     return json.loads(act_catalog_path().read_text())
 
+def name_key(name) -> str:
+    "How a registry name is looked up: any case, '-' for '_'."
+    return str(name).lower().replace('-', '_')
+
 def unknown_act_error(name, names:list, aliases:list=()) -> ValueError:
     "The error for an activation name that is not known: the closest name, and the ones allowed."
-    close = difflib.get_close_matches(str(name).lower().replace('-', '_'), [*names, *aliases], n=1)
+    close = difflib.get_close_matches(name_key(name), [*names, *aliases], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ''
     return ValueError(f"unknown activation {name!r}{hint}; choose one of: {', '.join(names)} (or your own as 'module:Class')")
 
 def catalog_act(name:str) -> tuple[str, list]:
     "(registry name, parameter names) of the built-in activation `name` or an alias, from the catalogue."
     cat = act_catalog()
-    key = str(name).lower().replace('-', '_')
+    key = name_key(name)
     key = next((n for n, e in cat.items() if key in e['aliases']), key)
     if key not in cat: raise unknown_act_error(name, list(cat), [a for e in cat.values() for a in e['aliases']])
     return key, cat[key]['params']

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable
 import torch, torch.nn as nn
-from .config import unknown_act_error, act_catalog, act_catalog_path # `13a_config`
+from .config import name_key, unknown_act_error, act_catalog, act_catalog_path # `13a_config`
 
 # %% auto #0
 __all__ = ['ACTS', 'ALIASES', 'BUILTIN_MODULES', 'TORCH_POINTWISE', 'TRY_SHAPE', 'ActSpec', 'register_act', 'list_acts',
@@ -41,7 +41,7 @@ class ActSpec:
 ACTS: dict[str, ActSpec] = {} # registry name -> entry
 ALIASES: dict[str, str] = {} # alias -> registry name
 
-def _key(name:str) -> str: return name.lower().replace('-', '_')
+_key = name_key # `13a_config`: any case, '-' for '_'
 
 def _same_class(a:type, b:type) -> bool: return a.__qualname__ == b.__qualname__ # a re-run notebook cell redefines it
 
