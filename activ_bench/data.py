@@ -35,6 +35,7 @@ __all__ = ['LEADERBOARD_SIZES', 'DEFAULT_SIZES', 'IMAGENETTE_CLASSES', 'IMAGEWOO
 
 # %% ../nbs/12_data.ipynb #6f39bc8e
 from .config import DATASETS, MIN_SIZE # `13a_config`
+from .cost import source_variant # `20a_cost`
 from .settings import SETTINGS, setting # `13b_settings`
 LEADERBOARD_SIZES = (128, 192, 256)
 DEFAULT_SIZES = dict(imagenette=128, imagewoof=128, fmnist=32)
@@ -100,7 +101,7 @@ def imagenette_url(dataset:str, # 'imagenette' or 'imagewoof'
     dataset = check_dataset(dataset)
     if dataset == 'fmnist': raise ValueError("imagenette_url: dataset must be 'imagenette' or 'imagewoof', got 'fmnist'")
     name = 'IMAGEWOOF' if dataset == 'imagewoof' else 'IMAGENETTE'
-    suffix = '_160' if size <= 128 else '_320' if size <= 192 else ''
+    suffix = {'160': '_160', '320': '_320', 'full': ''}[source_variant(size)] # `20a_cost`: the one place that picks the set
     return getattr(URLs, name + suffix)
 
 # %% ../nbs/12_data.ipynb #5aedcf86
