@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_docs.ipynb #6bafef0f
 from __future__ import annotations
-import hashlib, html, inspect, json, os, re, shutil, sys
+import hashlib, html, inspect, json, os, re, shutil, signal, sys
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -13,13 +13,14 @@ from activ_bench.data import project_root
 from fastcore.docments import DocmentTbl, MarkdownRenderer, qual_name
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'SHOW_DOC_SETUP', 'KERNEL_ARGS', 'PAGE', 'MATHJAX', 'SIDEBAR', 'INTERNALS', 'SITE_CSS', 'SEARCH_JS',
-           'SITE_JS', 'README_NOTE', 'cell_directives', 'strip_directives', 'doc_cells', 'skip_flags', 'mark_skipped',
-           'load_doc_nb', 'kernel_env', 'find_notebooks', 'page_path', 'sig_str', 'source_url', 'ApiRenderer',
-           'module_deps', 'exec_key', 'prepare_nb', 'ipc_kernel', 'execute_nb', 'executed_notebooks', 'scrub_paths',
-           'md_title', 'page_cells', 'anchor_headings', 'render_body', 'SiteLookup', 'fix_anchors', 'has_math',
-           'inline_md', 'order_pages', 'sidebar_html', 'toc_html', 'prevnext_html', 'search_entries', 'mathjax_dir',
-           'vendored', 'write_assets', 'build_docs', 'nb_markdown', 'write_readme', 'export_tool', 'main']
+__all__ = ['CACHE_VERSION', 'SHOW_DOC_SETUP', 'KERNEL_ARGS', 'PRELOAD', 'PAGE', 'MATHJAX', 'SIDEBAR', 'INTERNALS', 'SITE_CSS',
+           'SEARCH_JS', 'SITE_JS', 'README_NOTE', 'cell_directives', 'strip_directives', 'doc_cells', 'skip_flags',
+           'mark_skipped', 'load_doc_nb', 'kernel_env', 'find_notebooks', 'page_path', 'sig_str', 'source_url',
+           'ApiRenderer', 'module_deps', 'exec_key', 'prepare_nb', 'ipc_kernel', 'fork_kernel', 'execute_nb',
+           'serve_notebooks', 'executed_notebooks', 'scrub_paths', 'md_title', 'page_cells', 'anchor_headings',
+           'render_body', 'SiteLookup', 'fix_anchors', 'has_math', 'inline_md', 'order_pages', 'sidebar_html',
+           'toc_html', 'prevnext_html', 'search_entries', 'mathjax_dir', 'vendored', 'write_assets', 'build_docs',
+           'nb_markdown', 'write_readme', 'export_tool', 'main']
 
 # %% ../nbs/30_docs.ipynb #053b68a8
 _DIRECTIVE = re.compile(r'^\s*#\|\s*(.*)$')
@@ -218,21 +219,71 @@ def prepare_nb(path, flags:set):
 def ipc_kernel():
     "A kernel manager whose kernel talks over Unix sockets in a private temporary folder (over TCP, ipykernel warns that nothing is encrypted)."
     import tempfile
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager  # nbclient's own choice: a blocking client would wait forever for a dead kernel
+    from jupyter_core.utils import run_sync
     with tempfile.TemporaryDirectory(prefix='kernel-') as d:
-        km = KernelManager(kernel_name='python3', transport='ipc', ip=f'{d}/ipc')
+        km = AsyncKernelManager(kernel_name='python3', transport='ipc', ip=f'{d}/ipc')
         try: yield km
         finally:
-            if km.has_kernel: km.shutdown_kernel()  # nbclient leaves a kernel it was given running
+            if km.has_kernel: run_sync(km.shutdown_kernel)()  # nbclient leaves a kernel it was given running
 
 KERNEL_ARGS = ['--IPKernelApp.log_level=ERROR'] # the kernel's own log (a notebook that runs kernels itself, as this one does, ends
                                              # with 'Could not destroy zmq context' warnings); notebook warnings are outputs, kept
 
-def execute_nb(path, dest, flags:set, timeout:int=900) -> str:
+class _ForkedKernel:
+    "The part of `subprocess.Popen` that jupyter_client's `LocalProvisioner` uses, for a kernel this process forked."
+    stdin = stdout = stderr = None
+    def __init__(self, pid:int): self.pid, self.returncode = pid, None
+    def poll(self):
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid: self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+    def wait(self, timeout=None):
+        if self.returncode is None: self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        return self.returncode
+    def send_signal(self, sig:int):
+        if self.returncode is None: os.kill(self.pid, sig)
+    def kill(self): self.send_signal(signal.SIGKILL)
+    def terminate(self): self.send_signal(signal.SIGTERM)
+
+def fork_kernel(km, cwd, args:list=KERNEL_ARGS):
+    "Start `km`'s kernel as a fork of this process, in folder `cwd`: the libraries this process has imported, the kernel has too."
+    from jupyter_client.provisioning import LocalProvisioner
+    km.write_connection_file()
+    pid = os.fork()
+    if pid == 0:  # the kernel, as jupyter_client starts one: a session of its own, stdin closed, watching its parent
+        code = 1
+        try:
+            os.setsid(); os.chdir(cwd); sys.path[0] = str(Path(cwd).resolve())  # `python -m ipykernel_launcher` in `cwd`
+            os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+            os.environ['JPY_PARENT_PID'] = str(os.getppid())  # for the kernel's own children; its trait's default was read on import
+            from ipykernel.kernelapp import IPKernelApp
+            IPKernelApp.launch_instance(argv=['-f', km.connection_file, f'--IPKernelApp.parent_handle={os.getppid()}',
+                                              '--HistoryManager.hist_file=:memory:', *args])
+            code = 0
+        except SystemExit as e: code = e.code if isinstance(e.code, int) else 0
+        except BaseException:
+            import traceback; traceback.print_exc()
+        finally:
+            for f in (sys.stdout, sys.stderr):
+                try: f.flush()
+                except Exception: pass
+            os._exit(code)
+    prov = LocalProvisioner(kernel_id=km.kernel_id or f'forked-{pid}', kernel_spec=km.kernel_spec, parent=km)
+    prov.process, prov.pid, prov.pgid, prov.cwd = _ForkedKernel(pid), pid, pid, str(cwd)
+    prov.connection_info = km.get_connection_info()
+    km.provisioner = prov  # nbclient sees a running kernel and connects to it instead of starting one
+    return km
+
+def execute_nb(path, dest, flags:set, timeout:int=900,
+               fork:bool=False, # the kernel is a fork of this process (`fork_kernel`), not a new interpreter
+              ) -> str:
     "Run the prepared notebook `path` in its folder, one thread, inline figures; save it to `dest`."
     from nbclient import NotebookClient
     nb = prepare_nb(path, flags)
     with kernel_env(root=path), ipc_kernel() as km:
+        if fork: fork_kernel(km, Path(path).parent)
         NotebookClient(nb, km=km, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}},
                        extra_arguments=KERNEL_ARGS).execute()
     dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
@@ -242,14 +293,57 @@ def execute_nb(path, dest, flags:set, timeout:int=900) -> str:
 # %% ../nbs/30_docs.ipynb #f6f89fed
 _ANSI = re.compile(r'\x1B(?:[@-Z\\-_]|\[[0-?]*[ -/]*[@-~])')
 
-def _timed_execute(path, dest, flags:set) -> float:
-    "`execute_nb` in a worker process; the seconds it took."
-    import time
-    t = time.perf_counter(); execute_nb(path, dest, flags)
-    return time.perf_counter() - t
+PRELOAD = ('torch', 'fastai.vision.all', 'matplotlib.pyplot', 'pandas', 'scipy.stats', 'IPython', 'ipykernel.kernelapp',
+           'nbdev.showdoc', 'nbclient', 'jupyter_client.manager') # what the notebooks' kernels import: once per runner, not per kernel
+
+def serve_notebooks(preload=PRELOAD):
+    "A notebook runner: import `preload`, then for each `[path, dest, flags]` JSON line on stdin run that notebook in a child whose kernel is forked from it; answer one JSON line, the seconds it took or the error."
+    import importlib, time
+    answers = os.fdopen(os.dup(1), 'w'); os.dup2(2, 1)  # answers on a copy of stdout; what a kernel prints goes to stderr
+    for m in preload:
+        try: importlib.import_module(m)
+        except ImportError: pass
+    for line in sys.stdin:
+        path, dest, flags = json.loads(line)
+        t = time.perf_counter(); r, w = os.pipe(); pid = os.fork()
+        if pid == 0:  # the notebook's client: it forks the kernel before it opens a socket or starts a thread
+            os.close(r); err, code = '', 0
+            try: execute_nb(path, dest, set(flags), fork=True)
+            except BaseException as e: err, code = _ANSI.sub('', str(e) or repr(e)), 1
+            with os.fdopen(w, 'wb') as f: f.write(err.encode())
+            os._exit(code)
+        os.close(w)
+        with os.fdopen(r, 'rb') as f: err = f.read().decode(errors='replace')
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        answer = {'seconds': time.perf_counter() - t} if code == 0 else {'error': err or f'its runner ended with status {code}'}
+        print(json.dumps(answer), file=answers, flush=True)
+
+def _run_on_runners(root, todo, flags:set, workers:int, preload, report):
+    "Run `todo` ((notebook, destination) pairs) on `workers` runners (`serve_notebooks`); `report(notebook, answer)` for each."
+    import queue, subprocess, threading
+    jobs = queue.SimpleQueue()
+    for job in todo: jobs.put(job)
+    cmd = [sys.executable, '-c', f'from tools.docs import serve_notebooks; serve_notebooks({list(preload)!r})']
+    with kernel_env(root=root):  # the runners' environment is their kernels'
+        runners = [subprocess.Popen(cmd, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for _ in range(workers)]
+    def drive(runner):
+        with runner:
+            while True:
+                try: p, d = jobs.get_nowait()
+                except queue.Empty: break
+                runner.stdin.write(json.dumps([str(p), str(d), sorted(flags)]) + '\n'); runner.stdin.flush()
+                line = runner.stdout.readline()
+                if not line: report(p, {'error': f'its runner died (status {runner.wait()})'}); break
+                report(p, json.loads(line))
+            runner.stdin.close()
+    threads = [threading.Thread(target=drive, args=(r,), daemon=True) for r in runners]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    while not jobs.empty(): report(jobs.get()[0], {'error': 'not run: every runner died'})
 
 def executed_notebooks(root, paths, cache:str='_proc/executed', workers:int|None=None, flags:set|None=None,
                        rerun:bool=False, # run every notebook, also those the cache holds (the notebook tests)
+                       preload=PRELOAD, # modules the runners import once for all their kernels
                       ) -> dict:
     "Executed copies of `paths`, from the cache when their key is known, the rest run in parallel (one thread each); every failure listed."
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -266,16 +360,11 @@ def executed_notebooks(root, paths, cache:str='_proc/executed', workers:int|None
         if rerun or not dest.exists(): todo.append((p, dest))
     if todo:
         workers = min(workers or int(os.environ.get('DOCS_WORKERS', 0)) or os.cpu_count() or 1, len(todo))
-        def report(p, run):
+        def report(p, answer):
             name = Path(p).relative_to(root)
-            try: print(f'  ran {name} ({run():.0f} s)', flush=True)
-            except Exception as e: failed.append(f'{name}: {_ANSI.sub("", str(e))}'); print(f'  FAILED {name}', flush=True)
-        if workers == 1:  # here, one after another (each kernel is a process of its own)
-            for p, d in todo: report(p, lambda: _timed_execute(str(p), str(d), flags))
-        else:
-            with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as ex:
-                futs = {ex.submit(_timed_execute, str(p), str(d), flags): p for p, d in todo}
-                for f in as_completed(futs): report(futs[f], f.result)
+            if 'error' in answer: failed.append(f"{name}: {answer['error']}"); print(f'  FAILED {name}', flush=True)
+            else: print(f"  ran {name} ({answer['seconds']:.0f} s)", flush=True)
+        _run_on_runners(root, todo, flags, workers, preload, report)
     if failed: raise RuntimeError(f"{len(failed)} of {len(todo)} notebooks failed:\n" + '\n'.join(failed))
     return out
 
