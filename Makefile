@@ -68,8 +68,11 @@ check-sync: export
 nbtest: install data
 	$(TEST_ENV) DOCS_WORKERS=2 $(BIN)/python -m tools.docs test
 
+# the tests on every core (pytest-xdist), one test per worker at a time; the docs-site tests share one built site, so
+# they run on one worker (their xdist group)
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 pytest: install data chromium
-	$(TEST_ENV) $(BIN)/python -m pytest -q -rs tests
+	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -n $(TEST_WORKERS) --dist loadgroup tests
 
 test: check-sync nbtest pytest
 

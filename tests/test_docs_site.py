@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the docs builder is `tools.docs`, a development tool beside the package
 BROWSERS = ('chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable')
+pytestmark = pytest.mark.xdist_group('docs_site')  # one worker builds the site once for all of them
 
 
 def find_chromium():
