@@ -68,10 +68,9 @@ check-sync: export
 nbtest: install data
 	$(TEST_ENV) DOCS_WORKERS=2 $(BIN)/python -m tools.docs test
 
-# the tests in parallel (pytest-xdist), one more worker than cores: most tests spend much of their time waiting for the
-# processes they start. The docs-site tests share one built site, so they run on one worker (their xdist group). The
-# slowest tests are listed at the end
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
+# the tests in parallel (pytest-xdist), one worker per core (a third worker on two cores was slower: results/test-time.md);
+# the docs-site tests share one built site, so they run on one worker (their xdist group). The slowest are listed at the end
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 pytest: install data chromium
 	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -n $(TEST_WORKERS) --dist loadgroup --durations=15 tests
 

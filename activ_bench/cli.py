@@ -281,22 +281,23 @@ def list_runs(grid:dict, store:str=DEFAULT_STORE, train_fn:str=DEFAULT_TRAIN_FN,
     if check: configs = check_grid(grid, train_fn, baseline)
     else: configs = expand_grid(grid, TrainConfig if default_fn else None, baseline, imports=False)
     keyed = check or default_fn # another function's own TrainConfig completes the configs: its keys need its module
-    status = _stored_statuses(store, [config_key(c, train_fn) for c in configs]) if keyed else None
+    keys = [config_key(c, train_fn) if keyed else '(key: --check)' for c in configs]
+    status = _stored_statuses(store, keys) if keyed else None
+    state = [None if status is None else status.get(k, 'new') for k in keys]
     print(f"grid {grid.get('name')!r}: {len(configs)} runs")
-    for c in configs:
-        key = config_key(c, train_fn) if keyed else '(key: --check)'
-        st = '' if status is None else status.get(key, 'new')
-        print(f"  {key:<20} {st:<8} {run_label(c):<28} seed {c['seed']:<3} " +
+    for c, key, st in zip(configs, keys, state):
+        print(f"  {key:<20} {st or '':<8} {run_label(c):<28} seed {c['seed']:<3} " +
               ' '.join(f"{k}={c[k]}" for k in ('dataset', 'size', 'epochs', 'arch', 'opt', 'lr', 'bs', 'workers') if c.get(k) is not None))
     out = {'total': len(configs), 'ran': 0}
+    trains = ('new', PENDING, RUNNING, *((FAILED,) if retry_failed else ()))
     if status is not None:
-        n = {s: sum(1 for c in configs if status.get(config_key(c, train_fn), 'new') == s) for s in ('new', PENDING, RUNNING, DONE, DIVERGED, FAILED)}
-        todo = n['new'] + n[PENDING] + n[RUNNING] + (n[FAILED] if retry_failed else 0)
+        n = {s: state.count(s) for s in ('new', PENDING, RUNNING, DONE, DIVERGED, FAILED)}
+        todo = sum(n[s] for s in trains)
         print(f"in {store}: " + ', '.join(f"{v} {s}" for s, v in n.items() if v) + f"; would train {todo}"
               + (f" ({n[FAILED]} failed: --retry-failed trains them again)" if n[FAILED] and not retry_failed else ''))
         out.update(n, would_train=todo)
     elif keyed: print(f"no store at {store} yet: would train all {len(configs)}")
-    todo_configs = [c for c in configs if status is None or status.get(config_key(c, train_fn), 'new') in ('new', PENDING, RUNNING, *((FAILED,) if retry_failed else ()))]
+    todo_configs = [c for c, st in zip(configs, state) if st is None or st in trains]
     if todo_configs: print(gpu_time_line(grid_gpu_hours(todo_configs)))
     else: print(f"keys and what {store} holds depend on {train_fn.split(':')[0]}'s TrainConfig: add --check to import it")
     if mods: print(f"imports (runs their code): {', '.join(mods)}" + ('' if check else ' (not imported now; --check imports and tests them)'))

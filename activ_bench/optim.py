@@ -15,6 +15,7 @@ from fastai.optimizer import Adam, Lookahead, QHAdam, RAdam, SGD
 from fastai.callback.schedule import ParamScheduler, combined_cos
 from fastai.learner import Learner
 from .checks import check_choice, check_fraction, check_int, check_pos_int
+from .config import name_key
 import importlib
 from typing import Callable
 from fastai.optimizer import Optimizer
@@ -110,7 +111,7 @@ def user_opt(spec:str) -> Callable: # 'module:function', a fastai `opt_func(para
 def opt_fn(name:str) -> Callable: # one of `OPTIMIZERS` (any case, '-' for '_') or 'module:function'
     "The optimizer function called `name`"
     if ':' in str(name): return user_opt(name)
-    key = str(name).lower().replace('-', '_')
+    key = name_key(name)
     if key not in OPTIMIZERS:
         import difflib
         near = difflib.get_close_matches(key, OPTIMIZERS, 1)
@@ -123,7 +124,7 @@ def get_opt_func(name:str, # one of `OPTIMIZERS` (ranger, ranger_qh, adam, radam
     f = opt_fn(name)
     allowed = [n for n in inspect.signature(f).parameters if n not in ('params', 'lr')]
     bad = [n for n in kwargs if n not in allowed]
-    if bad: raise ValueError(f"{name if ':' in str(name) else str(name).lower().replace('-', '_')} has no hyper-parameter {bad}; allowed: {allowed}")
+    if bad: raise ValueError(f"{name if ':' in str(name) else name_key(name)} has no hyper-parameter {bad}; allowed: {allowed}")
     return partial(f, **kwargs)
 
 # %% ../nbs/11_optim.ipynb #85c6746b

@@ -13,7 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the docs builder is `tools.docs`, a development tool beside the package
 BROWSERS = ('chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable')
-pytestmark = pytest.mark.xdist_group('docs_site')  # one worker builds the site once for all of them
+# One worker runs these tests (their xdist group) and builds the site once for all of them: the fixtures are per session,
+# because that worker runs other modules' tests in between, and a module fixture would be built again after each
+pytestmark = pytest.mark.xdist_group('docs_site')
 
 
 def find_chromium():
@@ -87,7 +89,7 @@ SURVEY = """(async () => {
 })()"""
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def chromium():
     exe = find_chromium()
     if exe is None: pytest.skip("no Chromium on PATH and apt-get cannot install one here (not root, or no apt): "
@@ -96,7 +98,7 @@ def chromium():
     return exe
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def site(tmp_path_factory):
     "The whole site, built into a temporary folder from the executed notebooks `make nbtest` (or `make docs`) left in the cache, running those it lacks."
     from tools.docs import build_docs
@@ -105,14 +107,14 @@ def site(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def browser(chromium, tmp_path_factory):
     b = Browser(chromium, tmp_path_factory.mktemp('profile'))
     yield b
     b.close()
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def server(site):
     "The site served over HTTP from its folder's grandparent: pages live under /sub/path/, not at the root."
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(site.parent.parent))
@@ -158,7 +160,7 @@ def check_site(site:Path, base:str, found:dict):
     assert not bad, f'{len(bad)} problems, first ones:\n' + '\n'.join(bad[:40])
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def from_disk(site, browser): return survey(browser, site, site.as_uri() + '/')
 
 
