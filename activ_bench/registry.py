@@ -41,8 +41,6 @@ class ActSpec:
 ACTS: dict[str, ActSpec] = {} # registry name -> entry
 ALIASES: dict[str, str] = {} # alias -> registry name
 
-_key = name_key # `13a_config`: any case, '-' for '_'
-
 def _same_class(a:type, b:type) -> bool: return a.__qualname__ == b.__qualname__ # a re-run notebook cell redefines it
 
 def register_act(name:str, # registry name, e.g. 'ftswish_plus'
@@ -52,7 +50,7 @@ def register_act(name:str, # registry name, e.g. 'ftswish_plus'
                  source:str='', # paper or thread it comes from
                  aliases:tuple=()) -> Callable[[type], type]: # other names, e.g. ('swish',)
     "Class decorator: add the class to the registry under `name` and `aliases`."
-    key, als = _key(name), tuple(_key(a) for a in aliases)
+    key, als = name_key(name), tuple(name_key(a) for a in aliases)
     def _register(cls):
         if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
             raise ValueError(f"register_act({name!r}): {cls!r} is not an nn.Module class")
@@ -83,7 +81,7 @@ def act_spec(name:str) -> ActSpec:
     if not isinstance(name, str): raise ValueError(f"activation name must be a str, got {name!r}")
     _load_builtins()
     if ':' in name: return user_act(name) # 'module:Class' or 'module:function', imported on first use
-    key = _key(name)
+    key = name_key(name)
     key = ALIASES.get(key, key)
     if key not in ACTS: raise unknown_act_error(name, list(ACTS), list(ALIASES))
     return ACTS[key]

@@ -346,8 +346,6 @@ def executed_notebooks(root, paths, cache:str='_proc/executed', workers:int|None
                        preload=PRELOAD, # modules the runners import once for all their kernels
                       ) -> dict:
     "Executed copies of `paths`, from the cache when their key is known, the rest run in parallel (one thread each); every failure listed."
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    import multiprocessing as mp
     root = project_root(root); flags = skip_flags() if flags is None else flags
     cache = root / cache; cache.mkdir(parents=True, exist_ok=True)
     out, todo, failed = {}, [], []
