@@ -134,6 +134,10 @@ def _load_train_fn(spec:str):
         except TypeError: raise ValueError(f"train_fn {spec!r} must take one argument, the run's config (and may take checkpoint=, its checkpoint file); its signature is {sig}") from None
     return fn, cls
 
+def _config_cls(train_fn:str):
+    "The config class of `train_fn`: the package's own `TrainConfig` without importing its training module (torch, fastai), else what its module defines."
+    return TrainConfig if train_fn == DEFAULT_TRAIN_FN else _load_train_fn(train_fn)[1]
+
 def check_act(name:str, # a registry name or 'module:Class'
               act_kwargs:dict|None=None, # its parameters
               shape:tuple=(2, 4, 6, 6)): # the test tensor's shape (N, C, H, W)
@@ -176,8 +180,7 @@ def check_grid(grid:dict, # see `expand_grid`
                baseline:str|None='relu', # activation added to the grid
               ) -> list: # the grid's run configs
     "Check everything knowable before the first run (see above); one `ValueError` line for the first problem."
-    _, cls = _load_train_fn(train_fn)
-    configs = expand_grid(grid, cls, baseline)
+    configs = expand_grid(grid, _config_cls(train_fn), baseline)
     for name, kw in {(c['act'], json.dumps(c.get('act_kwargs') or {}, sort_keys=True)): 0 for c in configs if ':' in str(c.get('act'))}:
         check_act(name, json.loads(kw))
     _check_memory(configs)
@@ -246,7 +249,7 @@ def run(preset:str=None, # grid preset (`activ-bench list`); fmnist-quick unless
     done = ', '.join(f"{res[s]} {s}" for s in (*FINISHED, FAILED, PENDING, RUNNING) if res[s])
     print(f"grid {grid.get('name')!r}: {res['total']} runs: {done}; trained {res['ran']} now. Store: {store}")
     if res['failed']:
-        keys = [config_key(c, train_fn) for c in expand_grid(grid, _load_train_fn(train_fn)[1], baseline)]
+        keys = [config_key(c, train_fn) for c in expand_grid(grid, _config_cls(train_fn), baseline)]
         for r in open_store(store).runs(FAILED, keys=keys):
             last = (r.get('error') or '').strip().splitlines()[-1:] or ['(no error text)']
             print(f"  failed: {r['config'].get('act')} seed {r['config'].get('seed')}: {last[0]}", file=sys.stderr)

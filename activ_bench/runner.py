@@ -16,7 +16,7 @@ from typing import Callable
 from .progress import RunProgress
 from .grid import get_preset, expand_grid, config_key, train_fn_name, DEFAULT_TRAIN_FN
 from .store import Store, DEFAULT_STORE, DONE, PENDING, RUNNING, FINISHED, FAILED, new_owner, open_store, config_changes
-from .executors import check_backend, load_train_fn, make_executor
+from .executors import check_backend, train_config_cls, make_executor
 from .provenance import code_provenance_cached
 
 # %% ../nbs/24_runner.ipynb #1fef3839
@@ -27,8 +27,7 @@ def grid_runs(grid:dict|str, # a grid dict (see `expand_grid`) or a preset name
              ) -> tuple: # (grid dict, [full configs])
     "The grid and its runs' configurations."
     if isinstance(grid, str): grid = get_preset(grid)
-    _, cls = load_train_fn(train_fn)
-    return grid, expand_grid(grid, config_cls or cls, baseline)
+    return grid, expand_grid(grid, config_cls or train_config_cls(train_fn), baseline)
 
 # %% ../nbs/24_runner.ipynb #b06c82d0
 def checkpoint_path(st:Store, key:str) -> Path|None:
