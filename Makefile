@@ -16,7 +16,7 @@ unexport ACTIV_BENCH_EXPERIMENT
 # compilation itself switch it on (nbs/02_fused, nbs/03_activations)
 TEST_ENV := ACTIV_BENCH_FUSED=eager
 
-.PHONY: install data chromium run test export check-sync nbtest pytest clean-nbs docs bench test-lowest gpu-wheels gpu-check clean
+.PHONY: install data chromium run test test-notebooks-site test-others export check-sync nbtest pytest clean-nbs docs bench test-lowest gpu-wheels gpu-check clean
 
 # the exact verified stack (constraints.txt) within the ranges pyproject.toml states
 $(STAMP): pyproject.toml constraints.txt
@@ -71,10 +71,22 @@ nbtest: install data
 # the tests in parallel (pytest-xdist), one worker per core (a third worker on two cores was slower: results/test-time.md);
 # the docs-site tests share one built site, so they run on one worker (their xdist group). The slowest are listed at the end
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST := $(TEST_ENV) $(BIN)/python -m pytest -q -rs
 pytest: install data chromium
-	$(TEST_ENV) $(BIN)/python -m pytest -q -rs -n $(TEST_WORKERS) --dist loadgroup --durations=15 tests
+	$(PYTEST) -n $(TEST_WORKERS) --dist loadgroup --durations=15 tests
 
-test: check-sync nbtest pytest
+# make test: two streams at once, lines interleaved: the notebooks and then the docs-site tests (which build the site from
+# the notebooks' executed copies), beside every other test. Most of pytest's time is tests waiting for the processes they
+# start, which leaves the notebooks CPU: results/test-time.md has the measurements
+DOCS_SITE_TESTS := tests/test_docs_site.py
+test: check-sync
+	$(MAKE) --no-print-directory -j2 -Oline test-notebooks-site test-others
+
+test-notebooks-site: nbtest chromium
+	$(PYTEST) -n 0 $(DOCS_SITE_TESTS)
+
+test-others: install data
+	$(PYTEST) -n $(TEST_WORKERS) --dist loadgroup --durations=15 --ignore $(DOCS_SITE_TESTS) tests
 
 clean-nbs: install
 	$(BIN)/nbdev-clean

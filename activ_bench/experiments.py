@@ -27,7 +27,7 @@ def experiment_mode(full:bool|None=None) -> str: # the notebook's own switch; No
 # %% ../nbs/31_experiments.ipynb #416dcd01
 SMOKE_SETTINGS = dict(epochs=1, seeds=3, width=.25, bs=16, workers=0, precision='fp32')
 SMOKE_SIZES = (32, 40, 48) # the grid's image sizes, in order, become these
-SMOKE_FMNIST_ITEMS = 320
+SMOKE_FMNIST_ITEMS = 160
 
 def _smoke_arch(a:str) -> str: return re.sub(r'\d+$', '18', a)
 
@@ -129,7 +129,7 @@ class Experiment:
         shutil.rmtree(self.tmp, ignore_errors=True); torch.set_num_threads(self.threads); self.tmp = None
 
 # %% ../nbs/31_experiments.ipynb #cc426cf7
-SMOKE_DATA = dict(n_train=8, n_valid=4, size=40) # the smoke test's ImageNette-layout folder (`make_imagenette_like`)
+SMOKE_DATA = dict(n_train=4, n_valid=2, size=40) # the smoke test's ImageNette-layout folder (`make_imagenette_like`)
 
 def _say(text):
     from IPython.display import display, Markdown

@@ -324,7 +324,7 @@ print(res)
 
 def test_stopped_runner_that_lost_its_run_abandons_the_training_and_commits_nothing(tmp_path):
     db, log = tmp_path/'s.db', tmp_path/'runs.log'
-    a = _run_grid_proc(db, log, sleep=30., lease_s=3., heartbeat_s=.5)
+    a = _run_grid_proc(db, log, sleep=15., lease_s=3., heartbeat_s=.5)
     b = None
     try:
         assert wait_for(lambda: len(log_lines(log)) == 1, timeout=120), (a.poll(), a.stderr.read() if a.poll() is not None else '')
@@ -332,7 +332,7 @@ def test_stopped_runner_that_lost_its_run_abandons_the_training_and_commits_noth
         a.send_signal(signal.SIGSTOP)  # Ctrl-Z: the runner stops, its training (a process group of its own) does not
         time.sleep(4)  # past the lease
         assert _alive(a_train)  # overdue, but nobody has taken the run: it trains on
-        b = _run_grid_proc(db, log, sleep=30., lease_s=3., heartbeat_s=.5)
+        b = _run_grid_proc(db, log, sleep=15., lease_s=3., heartbeat_s=.5)
         assert wait_for(lambda: len([l for l in log_lines(log) if l[0] == 'start']) == 2, timeout=120), b.stderr.read() if b.poll() is not None else ''
         assert wait_for(lambda: not _alive(a_train), timeout=5, every=.05), "the stopped runner's training goes on beside the new one"
         assert Path(f'/proc/{a.pid}/stat').read_text().rsplit(')', 1)[1].split()[0] == 'T'  # while its runner is still stopped
