@@ -197,6 +197,10 @@ def _child_main(conn, train_fn, config, gpu=None, threads=None, config_cls=None,
     progress_sink(lambda info: conn.send(('progress', info))) # `report_progress` messages go to the runner's display
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}) # blocked while it started (`_sigint_blocked`), ignored now
     _subreaper()
+    # a process started by forkserver or spawn keeps that start method as its default, and fastai's DataLoader starts its
+    # workers with the default: each would be a fresh interpreter importing torch and fastai again (seconds per worker).
+    # On Linux they fork from the run's process, as in any script
+    if sys.platform.startswith('linux'): mp.set_start_method('fork', force=True)
     watching = watch_claim(claim) # abandoned once another runner has taken the run
     try: res = execute_run(train_fn, config, gpu, threads, config_cls, checkpoint, runner)
     except BaseException: res = {'status': FAILED, 'error': traceback.format_exc()}

@@ -70,3 +70,9 @@ def train(cfg: TrainConfig, checkpoint: str | None = None) -> dict:
 def train_other(cfg: TrainConfig) -> dict:
     "Another training function (the same numbers): results of `train` must not be reused for it."
     return train(cfg)
+
+
+def start_method(cfg: TrainConfig, checkpoint: str | None = None) -> dict:
+    "`train`, whose result also names the start method this process gives new processes (as fastai's DataLoader workers get)."
+    import multiprocessing
+    return train(cfg, checkpoint) | {'start_method': multiprocessing.get_start_method()}
