@@ -13,17 +13,21 @@ export MPLBACKEND ?= Agg
 # experiment notebooks start their real (GPU) runs only when asked; make test / make docs never ask
 unexport ACTIV_BENCH_EXPERIMENT
 # tests run the fused activations eagerly (compiling every kernel costs minutes on a fresh machine); the tests of
-# compilation itself switch it on (nbs/02_fused, nbs/03_activations)
-TEST_ENV := ACTIV_BENCH_FUSED=eager
+# compilation itself switch it on (nbs/02_fused, nbs/03_activations). One torch thread per process: tests and notebooks
+# run side by side, and torch's threads spin-wait for each other on a crowded CPU (a benchmark test took 3 to 12 times longer)
+TEST_ENV := ACTIV_BENCH_FUSED=eager OMP_NUM_THREADS=1
 
 .PHONY: install data chromium run test test-notebooks-site test-others export check-sync nbtest pytest clean-nbs docs bench test-lowest gpu-wheels gpu-check clean
 
-# the exact verified stack (constraints.txt) within the ranges pyproject.toml states
+# the exact verified stack (constraints.txt) within the ranges pyproject.toml states. nbdev-export rewrites pyproject.toml
+# (the same bytes, a new time): the install is redone when the two files' content changed, not their time
+INSTALLED_FROM := $(VENV)/.installed-from
 $(STAMP): pyproject.toml constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
-	touch $(STAMP)
+	@if [ -f $(STAMP) ] && cat pyproject.toml constraints.txt | cmp -s - $(INSTALLED_FROM); then touch $(STAMP); exit 0; fi; \
+	set -ex; test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); \
+	$(BIN)/python -m pip install -q --upgrade pip; \
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'; \
+	cat pyproject.toml constraints.txt > $(INSTALLED_FROM); touch $(STAMP)
 
 install: $(STAMP)
 
@@ -75,12 +79,12 @@ PYTEST := $(TEST_ENV) $(BIN)/python -m pytest -q -rs
 pytest: install data chromium
 	$(PYTEST) -n $(TEST_WORKERS) --dist loadgroup --durations=15 tests
 
-# make test: two streams at once, lines interleaved: the notebooks and then the docs-site tests (which build the site from
-# the notebooks' executed copies), beside every other test. Most of pytest's time is tests waiting for the processes they
-# start, which leaves the notebooks CPU: results/test-time.md has the measurements
+# make test: two streams at once, their lines interleaved: the notebooks and then the docs-site tests (which build the site
+# from the notebooks' executed copies), beside every other test. Much of pytest's time is tests waiting for the processes
+# they start, which leaves the notebooks CPU: results/test-time.md has the measurements
 DOCS_SITE_TESTS := tests/test_docs_site.py
 test: check-sync
-	$(MAKE) --no-print-directory -j2 -Oline test-notebooks-site test-others
+	$(MAKE) --no-print-directory -j2 test-notebooks-site test-others
 
 test-notebooks-site: nbtest chromium
 	$(PYTEST) -n 0 $(DOCS_SITE_TESTS)

@@ -71,3 +71,8 @@ def statuses(db):
 def log_lines(log):
     "The 'start|end act seed pid' lines fake_train appended to `log`, split."
     return [l.split() for l in Path(log).read_text().splitlines()] if Path(log).exists() else []
+
+
+def pytest_collection_modifyitems(items):
+    "The `real_train` tests first, then the `slow` ones, each in their order: pytest-xdist hands the quick ones to whichever worker is free meanwhile, and no long test starts last."
+    items.sort(key=lambda item: 0 if item.get_closest_marker('real_train') else 1 if item.get_closest_marker('slow') else 2)

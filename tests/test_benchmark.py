@@ -1,5 +1,6 @@
 "The benchmarks run and print one row per activation (and form), as ratios to ReLU; bad options are one error line."
 from pathlib import Path
+import pytest
 from activ_bench.activations import list_acts
 from conftest import activ_bench, run_benchmark
 
@@ -60,6 +61,7 @@ def test_kernel_runs_prints_one_column_per_process():
     bad = run_benchmark('kernel_runs.py', '--shape', '2,x')
     assert bad.returncode == 2 and "--shape='2,x' must be comma-separated ints" in bad.stderr and 'Traceback' not in bad.stderr
 
+@pytest.mark.slow
 def test_throughput_in_processes_judges_the_median_process():
     r = run_benchmark('act_throughput.py', '--processes', '2', '--acts', 'mish,frelu', '--size', '16', '--bs', '4', '--steps', '1',
                       '--rounds', '1', '--widen', '.25', '--device', 'cpu')
@@ -86,7 +88,6 @@ def test_mish_forms_times_both_fused_forms_against_relu():
         assert bad.returncode == 2 and msg in bad.stderr and 'Traceback' not in bad.stderr, (args, bad.stderr)
 
 def test_processes_refuse_a_child_whose_kernels_fell_back_to_eager(tmp_path, monkeypatch):
-    import pytest
     from activ_bench.fused import FALLBACK_WARNING
     monkeypatch.syspath_prepend(str(Path(__file__).parent.parent/'benchmarks'))
     from processes import run_in_processes

@@ -1,4 +1,5 @@
 """`activ-bench` end to end, as a user runs it: the console script in a subprocess, with the fake training function."""
+import pytest
 import json
 from pathlib import Path
 from conftest import FAKE, rows, activ_bench
@@ -142,6 +143,7 @@ def test_progress_lines_and_summary(tmp_path):
     assert lines[2].startswith('trained 2 of 2 runs in ') and '2 done; mean accuracy relu ' in lines[2] and len(lines) == 3, r.stderr
 
 
+@pytest.mark.real_train
 def test_lr_find_writes_its_table_and_plot(tmp_path):
     "`activ-bench lr-find`: fastai's lr_find per activation of the grid's first setting, one table and one plot; a short sweep gives no suggestion rather than an error."
     r = activ_bench('lr-find', '--act', 'relu,lisht', '--num-it', 12, '--out', tmp_path/'lrf', timeout=600)

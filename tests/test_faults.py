@@ -93,6 +93,7 @@ def test_sigkill_runner_leaves_no_orphan_and_its_runs_are_taken_back(tmp_path):
     assert st.claim(running, new_owner())[0] in running
 
 
+@pytest.mark.slow
 def test_killed_runner_resumes_without_losing_or_duplicating(tmp_path):
     db, log = tmp_path/'s.db', tmp_path/'runs.log'
     g = write_grid(tmp_path/'g.yaml', name='kill', act=['mish', 'silu'], seeds=3, epochs=2, fake_sleep=1.0, fake_log=str(log))
@@ -131,6 +132,7 @@ def test_killed_runner_resumes_without_losing_or_duplicating(tmp_path):
     assert f"trained {9 - len(finished_before) - len(late)} now" in r.stdout, r.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec('ray') is None, reason="ray is not installed (optional: pip install 'activ-bench[ray]')")
 def test_ray_runner_killed_leaves_no_training_task(tmp_path):
     db, log = tmp_path/'s.db', tmp_path/'runs.log'
@@ -218,6 +220,7 @@ def test_bad_inputs_one_error_line_exit_2(tmp_path):
     _no_traceback(r)
 
 
+@pytest.mark.slow
 def test_full_disk_is_one_error_line_and_keeps_finished_runs(tmp_path):
     db = tmp_path/'s.db'
     g = write_grid(tmp_path/'g.yaml', name='disk', act=['mish', 'silu', 'gelu'], seeds=4, epochs=30)
@@ -246,6 +249,7 @@ REAL = dict(name='ckpt', act='mish', seeds=1, dataset='fmnist', size=28, epochs=
 INSTRUMENTS = dict(act='learned_relu', act_ema=.9, act_freeze_pct=.5, telemetry=4)  # the EMA, the freeze and telemetry: state beyond the model's
 
 
+@pytest.mark.real_train
 @pytest.mark.parametrize('extra', [{}, INSTRUMENTS], ids=['plain', 'instruments'])
 def test_sigkilled_real_run_resumes_from_its_checkpoint_with_the_same_numbers(tmp_path, extra):
     g = write_grid(tmp_path/'g.yaml', **REAL | extra)
@@ -322,6 +326,7 @@ print(res)
                             preexec_fn=foreground_signals)
 
 
+@pytest.mark.slow
 def test_stopped_runner_that_lost_its_run_abandons_the_training_and_commits_nothing(tmp_path):
     db, log = tmp_path/'s.db', tmp_path/'runs.log'
     a = _run_grid_proc(db, log, sleep=15., lease_s=3., heartbeat_s=.5)

@@ -16,6 +16,7 @@ def _check(*args, timeout=900):
                           cwd=ROOT, env=cli_env(), capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.real_train
 def test_cpu_mode_runs_every_step_and_writes_its_files(tmp_path):
     r = _check('--out', tmp_path, '--acts', 'relu,mish,learned_relu,frelu', '--fused', 'eager', '--no-model-compile')
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
@@ -49,7 +50,7 @@ def test_bad_options_are_one_error_line(tmp_path):
     assert r.returncode == 2 and 'Traceback' not in r.stderr and "error: --steps 'kernels,warp'" in r.stderr.strip().splitlines()[-1]
 
 
-@pytest.mark.slow
+@pytest.mark.real_train
 def test_bf16_autocast_telemetry_compile_and_resume_together_on_the_cpu(tmp_path):
     """One run with everything a GPU run uses: bf16 autocast, telemetry, torch.compile, a checkpoint, SIGKILL, the resume.
     The model is the small `convnet`: compiling an XResNet on the CPU takes minutes, and the XResNet path with bf16,

@@ -12,6 +12,7 @@ def _runs(db):
     finally: con.close()
 
 
+@pytest.mark.real_train
 def test_fmnist_grid_trains_and_reports(tmp_path):
     cfg = tmp_path / 'grid.yaml'; cfg.write_text("dataset: fmnist\n" + TINY)
     db, out = tmp_path / 'r.db', tmp_path / 'out'
@@ -31,6 +32,7 @@ def test_fmnist_grid_trains_and_reports(tmp_path):
     assert 'frelu' in md and 'relu' in md and (out / 'report.html').exists()
 
 
+@pytest.mark.real_train
 def test_imagenette_layout_trains_through_the_cli(tmp_path):
     "The exact ImageNette loading path, on a generated folder of real Fashion-MNIST images."
     from activ_bench.data import make_imagenette_like

@@ -30,6 +30,7 @@ def test_local_backend_records_diverged_failed_and_crashed_runs(tmp_path):
     assert again['ran'] == 4 and again['failed'] == 4 and len(rows(tmp_path/'s.db')) == 10
 
 
+@pytest.mark.slow
 def test_two_runners_share_a_store(tmp_path):
     db, log = tmp_path/'s.db', tmp_path/'runs.log'
     g = write_grid(tmp_path/'g.yaml', name='pair', act=['mish', 'silu'], seeds=4, epochs=2, fake_sleep=.3, fake_log=str(log))
@@ -61,6 +62,7 @@ def test_ray_backend_missing_is_a_clear_error(tmp_path, monkeypatch):
     assert "backend 'ray' needs Ray" in r.stderr and "pip install 'activ-bench[ray]'" in r.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec('ray') is None, reason="ray is not installed (optional: pip install 'activ-bench[ray]')")
 def test_ray_backend_on_cpu(tmp_path):
     import ray

@@ -6,6 +6,7 @@ from conftest import TESTS, activ_bench, rows
 TINY = ['--dataset', 'fmnist', '--size', '28', '--epochs', '1', '--arch', 'xresnet18', '--width', '.25', '--max-items', '200',
         '--bs', '32', '--precision', 'fp32', '--seeds', '2']
 
+@pytest.mark.real_train
 def test_cli_run_report_and_provenance(tmp_path):
     db, out = tmp_path/'runs.db', tmp_path/'report'
     r = activ_bench('run', '--act', 'my_acts:Swishy,my_acts:softsign_act', '--act-kwargs', '{}', *TINY, '--store', db, '--quiet', timeout=600)
@@ -98,6 +99,7 @@ def test_notebook_registration(tmp_path):
         assert res['done'] == 2, res
     finally: ACTS.pop('nb_cube_act', None)
 
+@pytest.mark.real_train
 def test_user_optimizer(tmp_path):
     "`--opt module:function` trains with the user's optimizer; it is in the run key and the provenance, and the report names it."
     db, out = tmp_path/'runs.db', tmp_path/'report'
