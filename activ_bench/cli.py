@@ -179,7 +179,7 @@ def check_grid(grid:dict, # see `expand_grid`
                train_fn:str=DEFAULT_TRAIN_FN, # 'module:function'
                baseline:str|None='relu', # activation added to the grid
               ) -> list: # the grid's run configs
-    "Check everything knowable before the first run (see above); one `ValueError` line for the first problem."
+    "Check everything knowable before the first run (values, data folder, training function, activations, memory); one `ValueError` line for the first problem."
     configs = expand_grid(grid, _config_cls(train_fn), baseline)
     for name, kw in {(c['act'], json.dumps(c.get('act_kwargs') or {}, sort_keys=True)): 0 for c in configs if ':' in str(c.get('act'))}:
         check_act(name, json.loads(kw))

@@ -61,7 +61,7 @@ def measure_loader_rate(folder, # an ImageNette-layout folder (`data.make_imagen
     return rates
 
 # %% ../nbs/20a_cost.ipynb #3cab4dca
-ASSUMED_GPU_TFLOPS = 80. # effective training FLOP/s of one H100-class GPU in bf16 on these CNNs (an assumption, see above)
+ASSUMED_GPU_TFLOPS = 80. # effective training FLOP/s of one H100-class GPU in bf16 on these CNNs (an assumption, not a measurement)
 RUN_STARTUP_S = 60. # per run: processes, imports, indexing the images, the first batches' kernels (an assumption)
 TRAIN_FLOPS_PER_MAC, VALID_FLOPS_PER_MAC = 6, 2 # forward 2; backward 4
 

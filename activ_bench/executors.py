@@ -360,7 +360,7 @@ class RayExecutor:
     @property
     def capacity(self): return self.max_in_flight - len(self.jobs)
 
-    def submit(self, key, config, checkpoint=None, claim=None): # the claim is not watched (see above)
+    def submit(self, key, config, checkpoint=None, claim=None): # a Ray task does not watch its claim: it may train on a machine that cannot open the store
         self.jobs[key] = self.remote.remote(self.train_fn, config, checkpoint=checkpoint, runner=runner_identity())
 
     def wait(self, timeout=1.):

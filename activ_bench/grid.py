@@ -304,7 +304,7 @@ def _apply_overrides(d:dict, train:dict, config_cls=None) -> dict:
         t['lr'] = lr * mult
     return {**d, **t, 'act_overrides': {k: grid_vals.get(k) for k in sorted(t)}}
 
-def expand_grid(grid:dict, # see above: act, seeds, variants, and `TrainConfig` fields (lists are axes)
+def expand_grid(grid:dict, # act, seeds, variants, and `TrainConfig` fields (lists are axes)
                 config_cls=None, # `TrainConfig`, to complete and check each config
                 baseline:str|None='relu', # activation added to every grid (None: add nothing)
                 imports:bool=True, # False: users' activations ('module:Class') are named, not imported or checked

@@ -97,7 +97,7 @@ class ResultsStore(Store):
         return sqlite3.OperationalError(f"results store {str(self.path)!r} is still locked by another process after {self.timeout:.0f} s")
 
     def _connect_ro(self):
-        "A connection that writes nothing and creates no file (see above)."
+        "A connection that writes nothing and creates no file: immutable while no writer has the store open, else read-only in the writers' WAL."
         uri = self.path.resolve().as_uri()
         if not any(Path(f'{self.path}{s}').exists() for s in ('-wal', '-journal')): # no writer has it open: the file is all
             return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)

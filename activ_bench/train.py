@@ -172,7 +172,7 @@ def make_learner(cfg:TrainConfig, dls=None, device=None,
     if cfg.cutmix: cbs.append(CutMix(cfg.cutmix))
     prec = resolve_precision(cfg.precision, device)
     if prec != 'fp32': cbs.append(DeviceMixedPrecision(amp_mode=prec))
-    if cfg.channels_last: cbs.append(ChannelsLast())  # on the CPU too: faster with oneDNN (see above)
+    if cfg.channels_last: cbs.append(ChannelsLast())  # on the CPU too: faster with oneDNN
     learn = Learner(dls, model, opt_func=opt_func, loss_func=loss, metrics=accuracy, wd=cfg.wd, cbs=cbs)
     learn.precision = prec
     return learn
