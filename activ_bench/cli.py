@@ -135,8 +135,9 @@ def _load_train_fn(spec:str):
     return fn, cls
 
 def _config_cls(train_fn:str):
-    "The config class of `train_fn`: the package's own `TrainConfig` without importing its training module (torch, fastai), else what its module defines."
-    return TrainConfig if train_fn == DEFAULT_TRAIN_FN else _load_train_fn(train_fn)[1]
+    "`executors.train_config_cls`, loading another function's module with `_load_train_fn` (any problem one `ValueError` line)"
+    from activ_bench.executors import train_config_cls
+    return train_config_cls(train_fn, _load_train_fn)
 
 def check_act(name:str, # a registry name or 'module:Class'
               act_kwargs:dict|None=None, # its parameters

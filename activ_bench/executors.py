@@ -11,7 +11,7 @@ __all__ = ['BACKENDS', 'RESULT_KEYS', 'PR_SET_CHILD_SUBREAPER', 'check_backend',
            'make_executor']
 
 # %% ../nbs/23_executors.ipynb #2ca20757
-import os, sys, glob, time, signal, socket, threading, importlib, inspect, traceback, copy, difflib
+import os, sys, time, signal, socket, threading, importlib, inspect, traceback, copy, difflib
 import multiprocessing as mp
 from multiprocessing.connection import wait as mp_wait
 from typing import Callable
@@ -49,10 +49,11 @@ def load_train_fn(spec:str|Callable=DEFAULT_TRAIN_FN, # 'module:function', or th
     if not callable(fn): raise ValueError(f"train_fn {spec!r}: module {mod_name!r} has no function {fn_name!r}")
     return fn, getattr(mod, 'TrainConfig', None)
 
-def train_config_cls(spec:str|Callable=DEFAULT_TRAIN_FN): # 'module:function', or the function itself
-    "`load_train_fn(spec)`'s config class; the package's own `TrainConfig` without importing its training module (torch, fastai)."
+def train_config_cls(spec:str|Callable=DEFAULT_TRAIN_FN, # 'module:function', or the function itself
+                     load:Callable=load_train_fn): # how another function's module is loaded: (function, config class)
+    "`load(spec)`'s config class; the package's own `TrainConfig` without importing its training module (torch, fastai)."
     from activ_bench.config import TrainConfig # not at the top: a notebook's namespace would hand it to its own training functions
-    return TrainConfig if spec == DEFAULT_TRAIN_FN else load_train_fn(spec)[1]
+    return TrainConfig if spec == DEFAULT_TRAIN_FN else load(spec)[1]
 
 # %% ../nbs/23_executors.ipynb #a2d09bf5
 def runner_identity() -> tuple:
@@ -221,19 +222,12 @@ def _died_message(code) -> str:
     return f"the run's process exited with code {code} without a result"
 
 # %% ../nbs/23_executors.ipynb #50c23e0b
-def _gpu_devices_present() -> bool:
-    "Could torch see a GPU here? On Linux only with an NVIDIA or AMD (ROCm) device node, or WSL's; elsewhere assume so."
-    if not sys.platform.startswith('linux'): return True
-    return bool(glob.glob('/dev/nvidia[0-9]*')) or any(os.path.exists(d) for d in ('/dev/kfd', '/dev/dxg'))
-
 def visible_gpus() -> list:
-    "The GPU ids this process may use (honours CUDA_VISIBLE_DEVICES); asks torch only where a GPU's device node exists."
-    n = 0
-    if 'torch' in sys.modules or _gpu_devices_present():
-        try:
-            import torch
-            n = torch.cuda.device_count()
-        except Exception: n = 0
+    "The GPU ids this process may use (honours CUDA_VISIBLE_DEVICES)."
+    try:
+        import torch
+        n = torch.cuda.device_count()
+    except Exception: n = 0
     env = os.environ.get('CUDA_VISIBLE_DEVICES')
     ids = [g.strip() for g in env.split(',') if g.strip()] if env is not None else [str(i) for i in range(n)]
     return ids[:n]
